@@ -1,0 +1,95 @@
+// swift-tools-version:6.1
+//
+// Mailbridge: a multi-tenant email handler for Jira Cloud.
+// This file names every target; read it top to bottom to see the architecture.
+import PackageDescription
+
+/// Settings shared by every target we write: Swift 6 language mode, warnings are errors.
+let strictSettings: [SwiftSetting] = [
+    .unsafeFlags(["-warnings-as-errors"]),
+]
+
+/// A library under `Shared/<name>`.
+func sharedLibrary(_ name: String, dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Shared/\(name)", resources: resources, swiftSettings: strictSettings)
+}
+
+/// A C library reached through pkg-config, under `Shared/<name>` (a `module.modulemap` and a `shim.h`).
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Shared/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+/// An executable under `Services/<folder>`.
+func service(_ name: String, folder: String, dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name, dependencies: dependencies, path: "Services/\(folder)", swiftSettings: strictSettings)
+}
+
+/// Tests for `target`, under `Tests/<target>Tests`.
+func tests(for target: String, dependencies: [Target.Dependency] = []) -> Target {
+    .testTarget(
+        name: "\(target)Tests",
+        dependencies: [.byName(name: target), "TestSupport"] + dependencies,
+        path: "Tests/\(target)Tests",
+        swiftSettings: strictSettings
+    )
+}
+
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "Mailbridge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "mailbridge", targets: ["mailbridge"]),
+        .executable(name: "mailbridge-bench", targets: ["mailbridge-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries. Only the wrapper module beside each one imports it.
+        systemLibrary("CRdKafka", pkgConfig: "rdkafka", apt: "librdkafka-dev"),
+        systemLibrary("CLibPQ", pkgConfig: "libpq", apt: "libpq-dev"),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+
+        // Swift wrappers over the C libraries.
+        sharedLibrary("Kafka", dependencies: ["CRdKafka", "TenantLanes", log, lifecycle, deque]),
+        sharedLibrary("Postgres", dependencies: ["CLibPQ", log, lifecycle, deque]),
+        sharedLibrary("Curl", dependencies: ["CCurl", log, deque]),
+
+        // Building blocks every service uses.
+        sharedLibrary("TenantLanes", dependencies: [deque]),
+        sharedLibrary("Platform", dependencies: [log, metrics, lifecycle, crypto, hummingbird, prometheus]),
+
+        // Executables.
+        service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", argumentParser, log]),
+        .executableTarget(
+            name: "mailbridge-bench",
+            dependencies: ["Kafka", "Postgres", "Platform", argumentParser, log],
+            path: "Benchmarks/MailbridgeBench",
+            swiftSettings: strictSettings
+        ),
+
+        // Tests mirror the targets; TestSupport finds the servers the local stack started.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        tests(for: "Kafka", dependencies: ["TenantLanes"]),
+        tests(for: "Postgres"),
+        tests(for: "Curl"),
+        tests(for: "TenantLanes"),
+        tests(for: "Platform", dependencies: ["Curl"]),
+    ]
+)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Stop the whole local test stack and wait until every process has exited.
+# down.sh --clean also deletes all state in .stack/ (databases, mail, logs, certs).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+"$STACK_SCRIPTS/smtp-stop.sh"
+"$STACK_SCRIPTS/imap-stop.sh"
+"$STACK_SCRIPTS/kafka-stop.sh"
+"$STACK_SCRIPTS/s3-stop.sh"
+"$STACK_SCRIPTS/postgres-stop.sh"
+
+# Any of our servers still running, or a port still taken, is a bug.
+for pat in "postgres -D $STACK/postgres/data" "$VENV/bin/moto_server" \
+  "$DEPS/bin/tansu broker" "dovecot -c $DOVECOT_CONF" "$STACK_SCRIPTS/smtp_server.py"; do
+  if left=$(pgrep -af -- "$pat"); then die "still running: $left"; fi
+done
+for p in "$PG_PORT" "$KAFKA_PORT" "$S3_PORT" "$SMTP_PORT" "$IMAP_PORT"; do
+  if port_open "$p"; then die "port $HOST:$p is still in use"; fi
+done
+
+if [[ ${1:-} == --clean ]]; then
+  rm -rf "$STACK"
+  log "removed $STACK"
+fi
+log "stack down"

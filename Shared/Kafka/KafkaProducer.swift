@@ -1,0 +1,146 @@
+import CRdKafka
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Produces records and returns only once the broker acknowledged them.
+///
+/// `send` completes after librdkafka's delivery report, so with the default `acks=all` a returned
+/// send is durable on every in-sync replica. Delivery reports are served by a poll loop on a
+/// dedicated thread. As a `Service`, `run()` waits for shutdown, then flushes outstanding records
+/// (bounded by `flushTimeout`) and destroys the client.
+public final class KafkaProducer: Service, Sendable {
+    private let client: RDKafkaClient
+    private let logger: Logger
+    private let stopRequested = StopFlag()
+    private let gate = CallGate()
+    private let flushTimeout: Duration
+    private let pollLoop: Mutex<Task<Void, Never>?>
+
+    /// Creates the client and starts its poll loop.
+    /// - Throws: `KafkaError` when a setting is invalid.
+    public init(configuration: KafkaProducerConfiguration, logger: Logger, flushTimeout: Duration = .seconds(10)) throws {
+        self.logger = logger
+        self.flushTimeout = flushTimeout
+        self.client = try RDKafkaClient(kind: .producer, settings: configuration.dictionary, logger: logger) { conf in
+            rd_kafka_conf_set_dr_msg_cb(conf, producerDeliveryCallback)
+        }
+        self.pollLoop = Mutex(nil)
+        startPolling()
+    }
+
+    private func startPolling() {
+        let client = self.client
+        let flushMilliseconds = Int32(clamping: flushTimeout.milliseconds)
+        let task = DedicatedThread.start(name: "mailbridge.kafka.producer") { [stopRequested, gate, logger] in
+            guard let handle = try? client.handle() else { return }
+            while !stopRequested.isRaised {
+                rd_kafka_poll(handle, 100)
+            }
+            gate.close()
+            let result = rd_kafka_flush(handle, flushMilliseconds)
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR {
+                logger.error("Kafka producer flush did not finish; unacknowledged records fail", metadata: ["outstanding": "\(rd_kafka_outq_len(handle))"])
+            }
+            // Destroying fails every record still queued through the delivery callback, so no
+            // `send` is left waiting; then the callback context is released.
+            client.destroy()
+        }
+        pollLoop.withLock { $0 = task }
+    }
+
+    /// Sends one record and waits for the broker's acknowledgement.
+    /// - Returns: the partition and offset the record got.
+    /// - Throws: `KafkaError`; `isRetriable` says whether sending again may succeed. A record
+    ///   whose send failed may still have been written (a timeout after the broker wrote it),
+    ///   which is why every consumer is idempotent.
+    @discardableResult
+    public func send(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport {
+        while true {
+            do {
+                return try await sendOnce(message)
+            } catch let error as KafkaError where error.code == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue {
+                // Back-pressure: librdkafka's local queue is full; wait for deliveries to drain it.
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
+    }
+
+    private func sendOnce(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport {
+        try await withCheckedThrowingContinuation { continuation in
+            // The gate keeps the client alive for the produce call itself (not the wait for
+            // the acknowledgement), so shutdown cannot destroy it under this thread.
+            guard gate.enter() else {
+                continuation.resume(throwing: KafkaError.client("the producer is shut down"))
+                return
+            }
+            defer { gate.leave() }
+            guard let handle = try? client.handle() else {
+                continuation.resume(throwing: KafkaError.client("the producer is shut down"))
+                return
+            }
+            let box = Unmanaged.passRetained(DeliveryBox(continuation))
+            let headers = RDKafkaConversions.makeHeaders(message.headers)
+            let result = message.value.withUnsafeBytes { value in
+                withOptionalBytes(message.key) { key in
+                    mb_rd_kafka_produce(
+                        handle, message.topic, message.partition ?? mb_rd_kafka_partition_unassigned,
+                        key.baseAddress, key.count, value.baseAddress, value.count, headers, box.toOpaque())
+                }
+            }
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR {
+                // Not queued: we still own the headers, and no callback will release the box.
+                if let headers { rd_kafka_headers_destroy(headers) }
+                box.release()
+                continuation.resume(throwing: KafkaError(result, context: "produce to \(message.topic)"))
+            }
+        }
+    }
+
+    /// Waits for shutdown, then flushes and destroys the client.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    /// Stops accepting records, flushes outstanding ones (up to the flush timeout) and destroys
+    /// the client. Safe to call more than once.
+    public func shutdown() async {
+        stopRequested.raise()
+        let task = pollLoop.withLock { $0 }
+        await task?.value
+    }
+}
+
+/// Holds the continuation of one `send` until its delivery report arrives.
+private final class DeliveryBox: Sendable {
+    let continuation: CheckedContinuation<KafkaDeliveryReport, any Error>
+    init(_ continuation: CheckedContinuation<KafkaDeliveryReport, any Error>) { self.continuation = continuation }
+}
+
+/// Called by librdkafka on the poll thread once per record, delivered or failed.
+private func producerDeliveryCallback(_ client: OpaquePointer?, _ message: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?) {
+    guard let message, let boxPointer = message.pointee._private else { return }
+    let box = Unmanaged<DeliveryBox>.fromOpaque(boxPointer).takeRetainedValue()
+    let raw = message.pointee
+    if raw.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+        box.continuation.resume(
+            returning: KafkaDeliveryReport(topic: String(cString: rd_kafka_topic_name(raw.rkt)), partition: raw.partition, offset: raw.offset))
+    } else {
+        var error = KafkaError(raw.err, context: "delivery to \(String(cString: rd_kafka_topic_name(raw.rkt)))")
+        if raw.err == RD_KAFKA_RESP_ERR__FATAL, let client {
+            var text = [CChar](repeating: 0, count: 512)
+            let fatal = rd_kafka_fatal_error(client, &text, text.count)
+            error = KafkaError(
+                code: fatal.rawValue, name: String(cString: rd_kafka_err2name(fatal)), message: String(errorBuffer: text),
+                isRetriable: false, isFatal: true)
+        }
+        box.continuation.resume(throwing: error)
+    }
+}
+
+/// Calls `body` with the bytes of `bytes`, or an empty buffer with a nil base address.
+func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    guard let bytes else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+    return bytes.withUnsafeBytes(body)
+}

@@ -15,7 +15,8 @@ import DequeModule
 /// - `submit` suspends while `maximumQueuedItems` items wait, which bounds memory.
 ///
 /// Call `run()` (for instance as part of a `Service`) to execute items; cancelling it stops new
-/// items from starting and waits for running ones.
+/// items from starting, cancels running ones and waits for them. An item that returns while
+/// cancelled is not counted as done, so its offset is never committed.
 public actor TenantLanes {
     /// One unit of work. It must handle its own errors (for instance by dead-lettering); the
     /// lane marks it finished when it returns.
@@ -64,7 +65,9 @@ public actor TenantLanes {
             for await item in starts {
                 group.addTask {
                     await item.work()
-                    await self.finished(item)
+                    // Work cut short by cancellation returns early: it must not count as done,
+                    // or its offset would be committed and the message never redone.
+                    await self.finished(item, completed: !Task.isCancelled)
                 }
             }
         }
@@ -122,9 +125,9 @@ public actor TenantLanes {
     /// Items waiting plus items running (for metrics and tests).
     public var pendingCount: Int { queuedCount + runningCount }
 
-    private func finished(_ item: Item) {
+    private func finished(_ item: Item, completed: Bool) {
         runningCount -= 1
-        if generations[item.partition, default: 0] == item.generation {
+        if completed, generations[item.partition, default: 0] == item.generation {
             trackers[item.partition]?.finished(item.offset)
         }
         if var lane = lanes[item.tenant] {

@@ -175,3 +175,21 @@ struct TenantLanesTests {
         #expect(journal.all.count == 10)
     }
 }
+
+@Suite("TenantLanes cancellation")
+struct TenantLanesCancellationTests {
+    @Test("work cut short by cancellation is not counted as done")
+    func cancelledWorkNotCommitted() async {
+        let lanes = TenantLanes(maximumConcurrentLanes: 2)
+        let partition = LanePartition(topic: "mail.outbound", partition: 3)
+        await lanes.submit(tenant: "acme", partition: partition, offset: 0) {}
+        await lanes.submit(tenant: "acme", partition: partition, offset: 1) {
+            try? await Task.sleep(for: .seconds(600))  // returns early only when cancelled
+        }
+        let runner = Task { await lanes.run() }
+        while await lanes.committableOffsets()[partition] != 1 { await Task.yield() }
+        runner.cancel()
+        await runner.value
+        #expect(await lanes.committableOffsets()[partition] == 1)
+    }
+}

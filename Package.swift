@@ -90,6 +90,6 @@ let package = Package(
         tests(for: "Postgres"),
         tests(for: "Curl"),
         tests(for: "TenantLanes"),
-        tests(for: "Platform", dependencies: ["Curl"]),
+        tests(for: "Platform", dependencies: ["Curl", log, metrics, prometheus]),
     ]
 )

@@ -1,3 +1,5 @@
+import TenantLanes
+
 /// A header on a Kafka record.
 public struct KafkaHeader: Sendable, Hashable {
     public var key: String
@@ -35,18 +37,9 @@ public struct KafkaDeliveryReport: Sendable, Hashable {
     public let offset: Int64
 }
 
-/// A topic and partition.
-public struct KafkaTopicPartition: Sendable, Hashable, CustomStringConvertible {
-    public let topic: String
-    public let partition: Int32
-
-    public init(topic: String, partition: Int32) {
-        self.topic = topic
-        self.partition = partition
-    }
-
-    public var description: String { "\(topic)[\(partition)]" }
-}
+/// A topic and partition. The same type the lanes track offsets by, so a consumer hands its
+/// partitions to `TenantLanes` without conversion.
+public typealias KafkaTopicPartition = LanePartition
 
 /// A record read by a consumer.
 public struct KafkaConsumerMessage: Sendable {

@@ -41,9 +41,8 @@ public final class TenantLaneConsumer: Service, Sendable {
             let done = await lanes.committableOffsets()
             var offsets = [KafkaTopicPartition: Int64]()
             for partition in revoked {
-                let lanePartition = LanePartition(topic: partition.topic, partition: partition.partition)
-                if let offset = done[lanePartition] { offsets[partition] = offset }
-                await lanes.abandon(lanePartition)
+                offsets[partition] = done[partition]
+                await lanes.abandon(partition)
             }
             return offsets
         }
@@ -62,7 +61,7 @@ public final class TenantLaneConsumer: Service, Sendable {
                     let handler = self.handler
                     await self.lanes.submit(
                         tenant: message.keyString ?? "",
-                        partition: LanePartition(topic: message.topic, partition: message.partition),
+                        partition: message.topicPartition,
                         offset: message.offset
                     ) { await handler(message) }
                 }
@@ -92,11 +91,7 @@ public final class TenantLaneConsumer: Service, Sendable {
     private let lastCommitted = Mutex<[KafkaTopicPartition: Int64]>([:])
 
     private func commitFinished() async {
-        let done = await lanes.committableOffsets()
-        var offsets = [KafkaTopicPartition: Int64]()
-        for (partition, offset) in done {
-            offsets[KafkaTopicPartition(topic: partition.topic, partition: partition.partition)] = offset
-        }
+        let offsets = await lanes.committableOffsets()
         let changed = lastCommitted.withLock { last in offsets.filter { last[$0.key] != $0.value } }
         guard !changed.isEmpty else { return }
         do {

@@ -11,31 +11,25 @@ extension String: PostgresDecodable {
 }
 
 extension Int: PostgresDecodable {
-    public init(postgresText: String) throws {
-        guard let value = Int(postgresText) else { throw PostgresError(.decoding, message: "not an integer") }
-        self = value
-    }
+    public init(postgresText: String) throws { self = try parseNumber(postgresText, "an integer") }
 }
 
 extension Int32: PostgresDecodable {
-    public init(postgresText: String) throws {
-        guard let value = Int32(postgresText) else { throw PostgresError(.decoding, message: "not a 32-bit integer") }
-        self = value
-    }
+    public init(postgresText: String) throws { self = try parseNumber(postgresText, "a 32-bit integer") }
 }
 
 extension Int64: PostgresDecodable {
-    public init(postgresText: String) throws {
-        guard let value = Int64(postgresText) else { throw PostgresError(.decoding, message: "not a 64-bit integer") }
-        self = value
-    }
+    public init(postgresText: String) throws { self = try parseNumber(postgresText, "a 64-bit integer") }
 }
 
 extension Double: PostgresDecodable {
-    public init(postgresText: String) throws {
-        guard let value = Double(postgresText) else { throw PostgresError(.decoding, message: "not a number") }
-        self = value
-    }
+    public init(postgresText: String) throws { self = try parseNumber(postgresText, "a number") }
+}
+
+/// Parses a numeric column, naming what was expected when it does not parse.
+private func parseNumber<Number: LosslessStringConvertible>(_ text: String, _ expected: String) throws -> Number {
+    guard let value = Number(text) else { throw PostgresError(.decoding, message: "not \(expected)") }
+    return value
 }
 
 extension Bool: PostgresDecodable {

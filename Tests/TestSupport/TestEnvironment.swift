@@ -45,8 +45,9 @@ extension TestEnvironment {
     /// on a thread of its own, not on the cooperative pool.
     ///
     /// Spawned with `posix_spawn` and reaped with `waitpid`: Foundation's `Process` did not report
-    /// the exit of a script that started a daemon here. The script's output goes to /dev/null so
-    /// the daemon does not hold the test's output pipe open.
+    /// the exit of a script that started a daemon here. The script gets /dev/null for its standard
+    /// streams and no other descriptor of the test process, so a daemon it starts holds none of
+    /// the test runner's pipes open.
     public static func runScript(_ variable: String) async throws {
         let path = try require(variable)
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
@@ -56,6 +57,12 @@ extension TestEnvironment {
                 defer { posix_spawn_file_actions_destroy(&actions) }
                 for descriptor: Int32 in 0...2 {
                     posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+                }
+                // Nothing else of the test process may leak into a daemon: the test runner waits
+                // for every copy of its pipes to close before it reports.
+                let inherited = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+                for descriptor in inherited.compactMap(Int32.init) where descriptor > 2 && fcntl(descriptor, F_GETFD) != -1 {
+                    posix_spawn_file_actions_addclose(&actions, descriptor)
                 }
                 var pid: pid_t = 0
                 let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]

@@ -107,6 +107,14 @@ public final class KafkaProducer: Service, Sendable {
     /// the client. Safe to call more than once.
     public func shutdown() async {
         stopRequested.raise()
+        // Wake a poll that is waiting out its timeout, so shutdown does not wait for it.
+        if gate.enter() {
+            if let handle = try? client.handle(), let queue = rd_kafka_queue_get_main(handle) {
+                rd_kafka_queue_yield(queue)
+                rd_kafka_queue_destroy(queue)
+            }
+            gate.leave()
+        }
         let task = pollLoop.withLock { $0 }
         await task?.value
     }

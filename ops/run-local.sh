@@ -10,11 +10,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-"$repo/ops/install-deps.sh"
-export PKG_CONFIG_PATH="/usr/local/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
-"$repo/ops/stack/up.sh" >/dev/null
-# shellcheck source=/dev/null
-source "$repo/.stack/env.sh"
+# shellcheck source=ops/local-prelude.sh
+source "$repo/ops/local-prelude.sh"
 
 swift build --product mailbridge
 mailbridge="$(swift build --product mailbridge --show-bin-path)/mailbridge"

@@ -6,13 +6,9 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-"$repo/ops/install-deps.sh"
-export PKG_CONFIG_PATH="/usr/local/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
-
-"$repo/ops/stack/up.sh" >/dev/null
+# shellcheck source=ops/local-prelude.sh
+source "$repo/ops/local-prelude.sh"
 trap '"$repo/ops/stack/down.sh" >/dev/null 2>&1 || true' EXIT
-# shellcheck source=/dev/null
-source "$repo/.stack/env.sh"
 
 swift build --build-tests
 swift test --skip-build "$@"

@@ -47,12 +47,7 @@ public struct KafkaAdmin: Sendable {
     /// Creates topics; with `ifNotExists`, an existing topic is not an error.
     /// - Throws: `KafkaError` naming the first topic that failed.
     public func createTopics(_ topics: [KafkaTopicSpecification], ifNotExists: Bool = true) async throws {
-        let settings = configuration.dictionary.merging(configuration.additional) { _, new in new }
-        let (logger, timeout) = (self.logger, timeoutMilliseconds)
-        try await DedicatedThread.run(name: "mailbridge.kafka.admin") {
-            let client = try RDKafkaClient(kind: .producer, settings: settings, logger: logger)
-            defer { client.destroy() }
-            let handle = try client.handle()
+        try await withClient { handle, timeout in
             var errorText = [CChar](repeating: 0, count: 512)
             var newTopics = [OpaquePointer?]()
             defer { for topic in newTopics { rd_kafka_NewTopic_destroy(topic) } }
@@ -92,24 +87,14 @@ public struct KafkaAdmin: Sendable {
 
     /// The number of partitions of `topic`.
     public func partitionCount(of topic: String) async throws -> Int32 {
-        let settings = configuration.dictionary
-        let (logger, timeout) = (self.logger, timeoutMilliseconds)
-        return try await DedicatedThread.run(name: "mailbridge.kafka.admin") {
-            let client = try RDKafkaClient(kind: .producer, settings: settings, logger: logger)
-            defer { client.destroy() }
-            return try Self.partitions(of: topic, handle: try client.handle(), timeout: timeout)
-        }
+        try await withClient { handle, timeout in try Self.partitions(of: topic, handle: handle, timeout: timeout) }
     }
 
     /// The consumer groups the cluster knows.
     public func listGroups() async throws -> [String] {
-        let settings = configuration.dictionary
-        let (logger, timeout) = (self.logger, timeoutMilliseconds)
-        return try await DedicatedThread.run(name: "mailbridge.kafka.admin") {
-            let client = try RDKafkaClient(kind: .producer, settings: settings, logger: logger)
-            defer { client.destroy() }
+        try await withClient { handle, timeout in
             var list: UnsafePointer<rd_kafka_group_list>?
-            let result = rd_kafka_list_groups(try client.handle(), nil, &list, timeout)
+            let result = rd_kafka_list_groups(handle, nil, &list, timeout)
             guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { throw KafkaError(result, context: "list groups") }
             defer { rd_kafka_group_list_destroy(list) }
             return (0..<Int(list.pointee.group_cnt)).map { String(cString: list.pointee.groups[$0].group) }.sorted()
@@ -118,11 +103,7 @@ public struct KafkaAdmin: Sendable {
 
     /// The offsets `group` has committed for `topic`, by partition (absent: nothing committed).
     public func committedOffsets(group: String, topic: String) async throws -> [Int32: Int64] {
-        let (settings, logger, timeout) = (groupSettings(group), self.logger, timeoutMilliseconds)
-        return try await DedicatedThread.run(name: "mailbridge.kafka.admin") {
-            let client = try RDKafkaClient(kind: .consumer, settings: settings, logger: logger)
-            defer { client.destroy() }
-            let handle = try client.handle()
+        try await withClient(group: group) { handle, timeout in
             let count = try Self.partitions(of: topic, handle: handle, timeout: timeout)
             let list = RDKafkaConversions.makeList(
                 Dictionary(uniqueKeysWithValues: (0..<count).map { (KafkaTopicPartition(topic: topic, partition: $0), mb_rd_kafka_offset_invalid) }))
@@ -143,11 +124,7 @@ public struct KafkaAdmin: Sendable {
     /// - Returns: the offsets committed, by partition.
     @discardableResult
     public func resetOffsets(group: String, topic: String, to target: KafkaOffsetReset) async throws -> [Int32: Int64] {
-        let (settings, logger, timeout) = (groupSettings(group), self.logger, timeoutMilliseconds)
-        return try await DedicatedThread.run(name: "mailbridge.kafka.admin") {
-            let client = try RDKafkaClient(kind: .consumer, settings: settings, logger: logger)
-            defer { client.destroy() }
-            let handle = try client.handle()
+        try await withClient(group: group) { handle, timeout in
             let count = try Self.partitions(of: topic, handle: handle, timeout: timeout)
             var offsets = [KafkaTopicPartition: Int64]()
             for partition in 0..<count {
@@ -192,10 +169,21 @@ public struct KafkaAdmin: Sendable {
         }
     }
 
-    private func groupSettings(_ group: String) -> [String: String] {
-        configuration.dictionary.merging(configuration.additional) { _, new in new }.merging([
-            "group.id": group, "enable.auto.commit": "false", "enable.auto.offset.store": "false",
-        ]) { _, new in new }
+    /// Runs `body` on a dedicated thread with a fresh client (a consumer of `group` when given,
+    /// since only a group member's client can read or commit its offsets), destroyed afterwards.
+    private func withClient<T: Sendable>(
+        group: String? = nil, _ body: @escaping @Sendable (_ handle: OpaquePointer, _ timeoutMilliseconds: Int32) throws -> T
+    ) async throws -> T {
+        var settings = configuration.dictionary.merging(configuration.additional) { _, new in new }
+        if let group {
+            settings.merge(["group.id": group, "enable.auto.commit": "false", "enable.auto.offset.store": "false"]) { _, new in new }
+        }
+        let (logger, timeout) = (self.logger, timeoutMilliseconds)
+        return try await DedicatedThread.run(name: "mailbridge.kafka.admin") { [settings] in
+            let client = try RDKafkaClient(kind: group == nil ? .producer : .consumer, settings: settings, logger: logger)
+            defer { client.destroy() }
+            return try body(try client.handle(), timeout)
+        }
     }
 
     private static func partitions(of topic: String, handle: OpaquePointer, timeout: Int32) throws -> Int32 {

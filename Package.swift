@@ -72,6 +72,8 @@ let package = Package(
         sharedLibrary("Curl", dependencies: ["CCurl", log, deque]),
 
         // Building blocks every service uses.
+        sharedLibrary("Encryption", dependencies: ["Postgres", crypto, log]),
+        sharedLibrary("ObjectStorage", dependencies: ["Curl", crypto, log]),
         sharedLibrary("TenantLanes", dependencies: [deque]),
         sharedLibrary("Platform", dependencies: [log, metrics, lifecycle, crypto, hummingbird, prometheus]),
 
@@ -90,6 +92,8 @@ let package = Package(
         tests(for: "Postgres"),
         tests(for: "Curl"),
         tests(for: "TenantLanes"),
+        tests(for: "Encryption", dependencies: ["Postgres"]),
+        tests(for: "ObjectStorage", dependencies: ["Curl"]),
         tests(for: "Platform", dependencies: ["Curl", log, metrics, prometheus]),
     ]
 )

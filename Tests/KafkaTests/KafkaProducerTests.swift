@@ -20,6 +20,28 @@ struct KafkaProducerTests {
         await producer.shutdown()
     }
 
+    @Test("a batch send reports every record, in order, with per-key order kept")
+    func batchSend() async throws {
+        let broker = try KafkaTestBroker()
+        let topic = try await broker.makeTopic(partitions: 3)
+        let producer = try broker.producer()
+        let messages = (0..<300).map { KafkaProducerMessage(topic: topic, key: "tenant-\($0 % 3)".bytes, value: "\($0)".bytes) }
+        let results = await producer.send(contentsOf: messages)
+        #expect(results.count == 300)
+        let reports = try results.map { try $0.get() }
+        // Records of one key share a partition and get increasing offsets in submission order.
+        for tenant in 0..<3 {
+            let ofTenant = stride(from: tenant, to: 300, by: 3).map { reports[$0] }
+            #expect(Set(ofTenant.map(\.partition)).count == 1)
+            #expect(ofTenant.map(\.offset) == ofTenant.map(\.offset).sorted())
+        }
+        #expect(Set(reports.map { "\($0.partition)-\($0.offset)" }).count == 300)
+        await producer.shutdown()
+        // After shutdown, every record of a batch fails clearly instead of hanging.
+        let late = await producer.send(contentsOf: Array(messages.prefix(2)))
+        #expect(late.allSatisfy { if case .failure = $0 { true } else { false } })
+    }
+
     @Test("keys, values and headers survive the round trip")
     func roundTrip() async throws {
         let broker = try KafkaTestBroker()

@@ -27,6 +27,9 @@ struct KafkaProduceCommand: AsyncParsableCommand {
     @Option(name: .customLong("in-flight"), help: "Sends outstanding at once (the window).")
     var inFlight: Int = 1000
 
+    @Option(help: "Records per send(contentsOf:) call; 0 sends one record per send(_:).")
+    var batch: Int = 0
+
     @Option(help: "Partitions of the fresh topic.")
     var partitions: Int32 = 3
 
@@ -79,7 +82,7 @@ struct KafkaProduceCommand: AsyncParsableCommand {
         }
         let producer = try KafkaProducer(configuration: configuration, logger: logger)
 
-        report.say("kafka-produce: \(messages) records of \(size) B to \(topicName) (\(topic == nil ? "fresh, \(partitions) partitions" : "existing topic")), \(keys) keys, window \(inFlight), acks=\(configuration.acks), idempotence=\(configuration.enableIdempotence), linger.ms=\(Int((configuration.linger.seconds * 1000).rounded()))\(settings.isEmpty ? "" : ", " + settings.joined(separator: ", "))")
+        report.say("kafka-produce: \(messages) records of \(size) B to \(topicName) (\(topic == nil ? "fresh, \(partitions) partitions" : "existing topic")), \(keys) keys, window \(inFlight)\(batch > 0 ? ", batches of \(batch)" : ""), acks=\(configuration.acks), idempotence=\(configuration.enableIdempotence), linger.ms=\(Int((configuration.linger.seconds * 1000).rounded()))\(settings.isEmpty ? "" : ", " + settings.joined(separator: ", "))")
 
         let value = [UInt8](repeating: UInt8(ascii: "x"), count: size)
         let keyBytes: [[UInt8]?] = keys == 0 ? [nil] : (0..<keys).map { Array("tenant-\($0)".utf8) }
@@ -88,11 +91,13 @@ struct KafkaProduceCommand: AsyncParsableCommand {
         let start = clock.now
         let latencies: [Duration]
         do {
-            latencies = try await Self.produce(
-                count: messages, window: inFlight, producer: producer, clock: clock
-            ) { index in
+            let message = { (index: Int) in
                 KafkaProducerMessage(topic: topicName, key: keyBytes[index % keyBytes.count], value: value)
             }
+            latencies =
+                batch > 0
+                ? try await Self.produceBatches(count: messages, batch: batch, window: inFlight, producer: producer, clock: clock, message: message)
+                : try await Self.produce(count: messages, window: inFlight, producer: producer, clock: clock, message: message)
         } catch {
             await producer.shutdown()
             throw error
@@ -145,6 +150,44 @@ struct KafkaProduceCommand: AsyncParsableCommand {
             }
             while let latency = try await group.next() {
                 latencies.append(latency)
+            }
+            return latencies
+        }
+    }
+
+    /// Sends `count` records in `send(contentsOf:)` batches of `batch`, with at most `window`
+    /// records outstanding; returns each batch's latency once per record it carried.
+    static func produceBatches(
+        count: Int, batch: Int, window: Int, producer: KafkaProducer, clock: ContinuousClock,
+        message: (Int) -> KafkaProducerMessage
+    ) async throws -> [Duration] {
+        struct BatchFailed: Error, CustomStringConvertible {
+            let description: String
+        }
+        let batchesInFlight = max(1, window / batch)
+        return try await withThrowingTaskGroup(of: (Duration, Int).self) { group in
+            var latencies = [Duration]()
+            latencies.reserveCapacity(count)
+            var started = 0
+            var first = 0
+            while first < count {
+                if started >= batchesInFlight, let (latency, size) = try await group.next() {
+                    latencies.append(contentsOf: repeatElement(latency, count: size))
+                }
+                let records = (first..<min(first + batch, count)).map(message)
+                let submitted = clock.now
+                group.addTask {
+                    let results = await producer.send(contentsOf: records)
+                    if case .failure(let error)? = results.first(where: { if case .failure = $0 { true } else { false } }) {
+                        throw BatchFailed(description: "\(error)")
+                    }
+                    return (submitted.duration(to: clock.now), records.count)
+                }
+                started += 1
+                first += batch
+            }
+            while let (latency, size) = try await group.next() {
+                latencies.append(contentsOf: repeatElement(latency, count: size))
             }
             return latencies
         }

@@ -58,14 +58,19 @@ public struct PostgresMigrator: Sendable {
     @discardableResult
     public func migrate(_ migrations: [PostgresMigration]) async throws -> [Int] {
         try await pool.withConnection { connection in
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version integer PRIMARY KEY,
-                    name text NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now()
-                )
-                """)
+            // CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin (both may pass the
+            // check and one fails on the catalog's unique index), so it runs under the lock too.
+            try await connection.withTransaction { transaction in
+                try await transaction.query("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))")
+                try await transaction.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version integer PRIMARY KEY,
+                        name text NOT NULL,
+                        applied_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """)
+            }
             var applied = [Int]()
             for migration in migrations {
                 let didApply = try await connection.withTransaction { transaction in

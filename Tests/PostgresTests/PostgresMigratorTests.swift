@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Postgres
+import TestSupport
 import Testing
 
 @Suite("Postgres migrations", .serialized)
@@ -77,5 +78,31 @@ struct PostgresMigratorTests {
         }
         #expect(try await pool.query("SELECT count(*) FROM \(identifier: table)").first!.decode(0, as: Int.self) == 1)
         await pool.close()
+    }
+
+    @Test("concurrent runners on a fresh database create the bookkeeping table once")
+    func concurrentRunnersOnFreshDatabase() async throws {
+        let admin = try makeTestPool()
+        let database = uniqueTable("fresh")
+        try await admin.query("CREATE DATABASE \(identifier: database)")
+        let baseURL = try TestEnvironment.require("MAILBRIDGE_TEST_POSTGRES_URL")
+        guard let slash = baseURL.lastIndex(of: "/") else { throw PostgresError(.connection, message: "no database in the test URL") }
+        let freshURL = baseURL[..<slash] + "/" + database
+        let migrations = [PostgresMigration(version: 1, name: "create", sql: "CREATE TABLE things (id int);")]
+        let pools = (0..<12).map { _ in
+            PostgresPool(configuration: PostgresConfiguration(connectionString: String(freshURL), maximumConnections: 1), logger: Logger(label: "test"))
+        }
+        let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for pool in pools {
+                group.addTask { try await PostgresMigrator(pool: pool, logger: Logger(label: "test")).migrate(migrations) }
+            }
+            var applied = [Int]()
+            for try await versions in group { applied += versions }
+            return applied
+        }
+        for pool in pools { await pool.close() }
+        try await admin.query("DROP DATABASE \(identifier: database)")
+        await admin.close()
+        #expect(applied == [1])
     }
 }

@@ -81,7 +81,7 @@ let package = Package(
         service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", argumentParser, log]),
         .executableTarget(
             name: "mailbridge-bench",
-            dependencies: ["Kafka", "Postgres", "Platform", argumentParser, log],
+            dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "ObjectStorage", argumentParser, log],
             path: "Benchmarks/MailbridgeBench",
             swiftSettings: strictSettings
         ),

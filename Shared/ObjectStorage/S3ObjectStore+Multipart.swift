@@ -73,10 +73,11 @@ extension S3ObjectStore {
         }
         xml += "</CompleteMultipartUpload>"
         let request = S3Request(method: .post, key: key, query: [.init("uploadId", uploadID)], headers: ["Content-Type": "application/xml"], body: Array(xml.utf8))
-        let response = try await send(request, context)
-        // S3 may report a failure inside a 200 reply.
-        if let root = try? S3XML.parse(response.body), root.name == "Error" {
-            throw Self.error(status: 500, body: response.body, context)
+        // S3 may report a failure inside a 200 reply; it is retried like a 5xx.
+        _ = try await send(request, context) { response in
+            if let root = try? S3XML.parse(response.body), root.name == "Error" {
+                throw Self.error(status: 500, body: response.body, context)
+            }
         }
     }
 

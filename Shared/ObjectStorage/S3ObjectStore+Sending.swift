@@ -3,11 +3,15 @@ import Curl
 import Foundation
 
 extension S3ObjectStore {
-    /// Sends `request` with retries and returns the response when it is 2xx or in `accepting`.
+    /// Sends `request` with retries and returns the response when it is 2xx or in `accepting`
+    /// and `check` accepts it. `check` runs inside the retry loop, so an error it throws that is
+    /// retriable (S3's failures inside a 200 reply) is retried like a 5xx.
     ///
     /// - Throws: ``ObjectStorageError`` with S3's code and message for any other status, code
     ///   `Transport` for a failed exchange; both after the last attempt when retriable.
-    func send(_ request: S3Request, _ context: String, accepting: Set<Int> = []) async throws -> HTTPResponse {
+    func send(
+        _ request: S3Request, _ context: String, accepting: Set<Int> = [], check: (HTTPResponse) throws -> Void = { _ in }
+    ) async throws -> HTTPResponse {
         try await withRetries(context) { () async throws -> HTTPResponse in
             let response: HTTPResponse
             do {
@@ -18,6 +22,7 @@ extension S3ObjectStore {
             guard response.isSuccess || accepting.contains(response.status) else {
                 throw Self.error(status: response.status, body: response.body, context)
             }
+            try check(response)
             return response
         }
     }

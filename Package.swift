@@ -78,7 +78,7 @@ let package = Package(
         sharedLibrary("Platform", dependencies: [log, metrics, lifecycle, crypto, hummingbird, prometheus]),
 
         // Executables.
-        service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", argumentParser, log]),
+        service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", argumentParser, log]),
         .executableTarget(
             name: "mailbridge-bench",
             dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "ObjectStorage", argumentParser, log],

@@ -25,6 +25,14 @@ echo "== Kafka topics"
 echo "== consumer groups"
 "$mailbridge" kafka groups
 
+# A local key-encryption key, made once and kept in .stack (never use it beyond this machine).
+kek_file="$repo/.stack/kek.conf"
+[ -s "$kek_file" ] || { umask 077; echo "local-1:$(openssl rand -base64 32)" >"$kek_file"; }
+export MAILBRIDGE_KEK_FILE="$kek_file" MAILBRIDGE_KEK_ACTIVE=local-1
+echo "== encryption keys of the demo tenant"
+"$mailbridge" keys rotate --tenant demo
+"$mailbridge" keys status
+
 cat <<INFO
 
 Mailbridge's local stack is running:
@@ -32,6 +40,6 @@ Mailbridge's local stack is running:
   Kafka       $MAILBRIDGE_TEST_KAFKA_BROKERS (tansu)
   S3          $MAILBRIDGE_TEST_S3_ENDPOINT (moto)
   SMTP        $MAILBRIDGE_TEST_SMTP_URL   IMAP $MAILBRIDGE_TEST_IMAP_URL
-Operator CLI: MAILBRIDGE_POSTGRES_URL=… MAILBRIDGE_KAFKA_BROKERS=… $mailbridge --help
+Operator CLI: MAILBRIDGE_POSTGRES_URL=… MAILBRIDGE_KAFKA_BROKERS=… MAILBRIDGE_KEK_FILE=$kek_file MAILBRIDGE_KEK_ACTIVE=local-1 $mailbridge --help
 Stop everything: ops/stack/down.sh
 INFO

@@ -5,6 +5,6 @@ import ArgumentParser
 struct MailbridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mailbridge",
-        abstract: "Operate a Mailbridge installation: database schema and Kafka topics.",
-        subcommands: [MigrateCommand.self, KafkaCommand.self])
+        abstract: "Operate a Mailbridge installation: database schema, Kafka topics and encryption keys.",
+        subcommands: [MigrateCommand.self, KafkaCommand.self, KeysCommand.self])
 }

@@ -92,3 +92,11 @@ struct ElapsedTimeLogHandler: LogHandler {
 func uniqueRunSuffix() -> String {
     "\(Int(Date().timeIntervalSince1970))_\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
 }
+
+/// The median of `values` (the mean of the middle two for an even count; 0 when empty).
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}

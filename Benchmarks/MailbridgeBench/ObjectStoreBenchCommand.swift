@@ -114,23 +114,15 @@ struct ObjectStoreBenchCommand: AsyncParsableCommand {
         _ = try await store.deleteAll(prefix: prefix)
         if createBucket { try await store.deleteBucket() }
 
-        let putMedian = medianRate(putRates)
+        let putMedian = median(putRates)
         report.say(String(format: "  median put %.1f MB/s", putMedian))
         report.record("s3_object_bytes", Int(size))
         report.record("s3_put_mb_per_s", putMedian)
         if !getRates.isEmpty {
-            let getMedian = medianRate(getRates)
+            let getMedian = median(getRates)
             report.say(String(format: "  median get %.1f MB/s", getMedian))
             report.record("s3_get_mb_per_s", getMedian)
         }
         report.printFigures()
     }
-}
-
-/// The median of `values` (the mean of the middle two for an even count; 0 when empty).
-fileprivate func medianRate(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return 0 }
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }

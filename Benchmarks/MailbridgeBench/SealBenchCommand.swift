@@ -133,19 +133,11 @@ struct SealBenchCommand: AsyncParsableCommand {
         }
 
         report.record("aes_gcm_value_bytes", valueSize)
-        report.record("aes_gcm_seal_mb_per_s", sealMedian(valueSeal))
-        report.record("aes_gcm_open_mb_per_s", sealMedian(valueOpen))
+        report.record("aes_gcm_seal_mb_per_s", median(valueSeal))
+        report.record("aes_gcm_open_mb_per_s", median(valueOpen))
         report.record("aes_gcm_stream_chunk_bytes", chunkSize)
-        report.record("aes_gcm_stream_seal_mb_per_s", sealMedian(streamSeal))
-        report.record("aes_gcm_stream_open_mb_per_s", sealMedian(streamOpen))
+        report.record("aes_gcm_stream_seal_mb_per_s", median(streamSeal))
+        report.record("aes_gcm_stream_open_mb_per_s", median(streamOpen))
         report.printFigures()
     }
-}
-
-/// The median of `values` (the mean of the middle two for an even count; 0 when empty).
-private func sealMedian(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return 0 }
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }

@@ -51,11 +51,15 @@ struct KafkaConsumerGroupTests {
         let expected = Set((0..<200).map { "first-\($0)" } + (0..<200).map { "second-\($0)" })
         #expect(Set(received.all) == expected)
 
-        // Stop both; the group's commits must cover everything, so a restarted member reads only
-        // what is produced afterwards.
+        // Stop A, let B take over every partition, then stop B; the group's commits must cover
+        // everything, so a restarted member reads only what is produced afterwards. (Stopping both
+        // at once races two LeaveGroups against one rebalance, which CI showed can leave tansu
+        // waiting on a member that is gone.)
         runA.cancel()
+        _ = try? await runA.value
+        #expect(await eventually { memberB.assignment.count == 4 })
         runB.cancel()
-        _ = await (try? runA.value, try? runB.value)
+        _ = try? await runB.value
         let committed = try await broker.admin.committedOffsets(group: group, topic: topic)
         #expect(committed.values.reduce(0, +) == 400)
 
@@ -65,7 +69,7 @@ struct KafkaConsumerGroupTests {
             logger: broker.logger
         ) { message in afterRestart.append(String(decoding: message.value, as: UTF8.self)) }
         let runC = Task { try await memberC.run() }
-        #expect(await eventually { memberC.assignment.count == 4 })
+        #expect(await eventually(timeout: .seconds(90)) { memberC.assignment.count == 4 })
         try await produce(20, prefix: "third", tenants: 5, to: topic, broker: broker)
         #expect(await eventually { afterRestart.count >= 20 })
         try await Task.sleep(for: .seconds(1))
@@ -83,6 +87,7 @@ struct KafkaConsumerGroupTests {
         // Without a LeaveGroup the partitions would stay with the closed member for the whole
         // session timeout; with it they move after one rebalance (tansu: about half of it).
         configuration.sessionTimeout = .seconds(20)
+        configuration.maximumPollInterval = .seconds(40)
         let first = try KafkaConsumer(configuration: configuration, topics: [topic], logger: broker.logger)
         let second = try KafkaConsumer(configuration: configuration, topics: [topic], logger: broker.logger)
         #expect(await eventually(timeout: .seconds(40)) { first.assignment.count == 1 && second.assignment.count == 1 })

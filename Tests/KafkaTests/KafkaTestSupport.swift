@@ -33,6 +33,9 @@ struct KafkaTestBroker {
     func consumerConfiguration(group: String) -> KafkaConsumerConfiguration {
         var configuration = KafkaConsumerConfiguration(bootstrapServers: bootstrapServers, groupID: group)
         configuration.sessionTimeout = .seconds(6)
+        // The rebalance timeout: how long the broker waits for known members to rejoin. The
+        // default (300 s) would let one stale member stall a test's group for minutes.
+        configuration.maximumPollInterval = .seconds(15)
         return configuration
     }
 }

@@ -76,12 +76,14 @@ let package = Package(
         sharedLibrary("ObjectStorage", dependencies: ["Curl", crypto, log]),
         sharedLibrary("TenantLanes", dependencies: [deque]),
         sharedLibrary("Platform", dependencies: [log, metrics, lifecycle, crypto, hummingbird, prometheus]),
+        // Mail: parse any real-world message, find the visible reply, spot loops, build outbound MIME.
+        sharedLibrary("Mail", dependencies: [crypto]),
 
         // Executables.
-        service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", argumentParser, log]),
+        service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "Mail", argumentParser, log]),
         .executableTarget(
             name: "mailbridge-bench",
-            dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "ObjectStorage", argumentParser, log],
+            dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "ObjectStorage", "Mail", argumentParser, log],
             path: "Benchmarks/MailbridgeBench",
             swiftSettings: strictSettings
         ),
@@ -95,5 +97,6 @@ let package = Package(
         tests(for: "Encryption", dependencies: ["Postgres"]),
         tests(for: "ObjectStorage", dependencies: ["Curl"]),
         tests(for: "Platform", dependencies: ["Curl", log, metrics, prometheus]),
+        tests(for: "Mail"),
     ]
 )

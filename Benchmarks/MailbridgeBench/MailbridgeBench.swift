@@ -9,6 +9,6 @@ struct MailbridgeBench: AsyncParsableCommand {
         commandName: "mailbridge-bench",
         abstract: "Throughput benchmarks of Mailbridge's Kafka producer and Postgres pool.",
         discussion: "Build in release mode: swift build -c release --scratch-path .build-bench --product mailbridge-bench",
-        subcommands: [KafkaProduceCommand.self, KafkaCreateTopicCommand.self, PostgresInsertCommand.self, ObjectStoreBenchCommand.self, SealBenchCommand.self]
+        subcommands: [KafkaProduceCommand.self, KafkaCreateTopicCommand.self, PostgresInsertCommand.self, ObjectStoreBenchCommand.self, SealBenchCommand.self, MimeParseCommand.self]
     )
 }

@@ -83,7 +83,8 @@ struct TransferDecodingTests {
     @Test("file names: path traversal, control characters and reserved characters are cleaned; long names keep the extension")
     func filenames() {
         #expect(FilenameSanitizer.sanitize("../../etc/passwd") == "passwd")
-        #expect(FilenameSanitizer.sanitize(#"C:\Users\ada\report.pdf"#) == "report.pdf")
+        let windowsPath = "C:\\Users\\ada\\report.pdf"
+        #expect(FilenameSanitizer.sanitize(windowsPath) == "report.pdf")
         #expect(FilenameSanitizer.sanitize("in\u{0}voice\u{202E}fdp.exe") == "invoicefdp.exe")
         #expect(FilenameSanitizer.sanitize("a<b>:c?.txt") == "a_b__c_.txt")
         #expect(FilenameSanitizer.sanitize("...hidden") == "hidden")

@@ -21,7 +21,7 @@ struct HTMLTextRenderer {
     private var lastLineQuoteDepth = 0
     private var lists: [ListLevel] = []
     /// The marker for the next line, set by `<li>` until the item shows text.
-    private var pendingBullet: [UInt8]?
+    private var pendingBullet: String?
     private var preDepth = 0
     private var atPreStart = false
     private var link: OpenLink?
@@ -171,11 +171,13 @@ struct HTMLTextRenderer {
     }
 
     private mutating func startListItem() {
-        if lists.isEmpty { lists.append(ListLevel(ordered: false)) }
+        guard !lists.isEmpty else {
+            pendingBullet = "- "
+            return
+        }
         let level = lists.count - 1
         lists[level].count += 1
-        let marker = lists[level].ordered ? "\(lists[level].count). " : "- "
-        pendingBullet = Array(String(repeating: "  ", count: level).utf8) + Array(marker.utf8)
+        pendingBullet = lists[level].ordered ? "\(lists[level].count). " : "- "
     }
 
     // MARK: Breaks
@@ -246,18 +248,24 @@ struct HTMLTextRenderer {
         output.append(contentsOf: bytes)
     }
 
+    /// Quote markers and list indentation stop growing past this depth, so output stays linear in the input.
+    private static let maximumShownDepth = 16
+
     private mutating func startLine() {
         appendQuotePrefix(quoteDepth, trailingSpace: true)
         lastLineQuoteDepth = quoteDepth
+        let indentLevels = min(lists.count, Self.maximumShownDepth)
         if let bullet = pendingBullet {
-            output.append(contentsOf: bullet)
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * max(0, indentLevels - 1)))
+            output.append(contentsOf: bullet.utf8)
             pendingBullet = nil
-        } else if !lists.isEmpty {
-            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * lists.count))
+        } else {
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indentLevels))
         }
     }
 
-    private mutating func appendQuotePrefix(_ depth: Int, trailingSpace: Bool) {
+    private mutating func appendQuotePrefix(_ quoteDepth: Int, trailingSpace: Bool) {
+        let depth = min(quoteDepth, Self.maximumShownDepth)
         guard depth > 0 else { return }
         for level in 0..<depth {
             output.append(UInt8(ascii: ">"))

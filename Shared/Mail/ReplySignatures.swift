@@ -2,20 +2,22 @@
 enum ReplySignatures {
     /// Where the signature in `lines[range]` begins, and whether that first line is a separator to drop.
     ///
-    /// A signature starts at the first RFC 3676 separator line `-- `, at a bare `--` line that at most
-    /// 20 non-blank lines follow, or at a "Sent from my iPhone"-style line (in one of several
-    /// languages) that only blank lines follow.
+    /// A signature starts at the first RFC 3676 separator line `-- `, at a bare `--` line with text
+    /// above it and at most 20 non-blank lines below, or at a "Sent from my iPhone"-style line (in one
+    /// of several languages) that only blank lines follow.
     static func start(in lines: [String], range: Range<Int>) -> (index: Int, dropsSeparator: Bool)? {
         var nonBlankAfter = Array(repeating: 0, count: range.count + 1)
         for offset in stride(from: range.count - 1, through: 0, by: -1) {
             nonBlankAfter[offset] = nonBlankAfter[offset + 1] + (ReplyTextLines.isBlank(lines[range.lowerBound + offset]) ? 0 : 1)
         }
+        var contentBefore = false
         for index in range {
             let line = lines[index]
             let following = nonBlankAfter[index - range.lowerBound + 1]
             if line == "-- " { return (index, true) }
-            if following <= 20, line.hasPrefix("--"), line.trimmingTrailingWhitespace() == "--" { return (index, true) }
+            if contentBefore, following <= 20, line.hasPrefix("--"), line.trimmingTrailingWhitespace() == "--" { return (index, true) }
             if following == 0, isDeviceSignature(line) { return (index, false) }
+            contentBefore = contentBefore || !ReplyTextLines.isBlank(line)
         }
         return nil
     }

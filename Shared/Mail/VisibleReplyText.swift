@@ -1,8 +1,9 @@
 /// The parts of a plain-text mail body: what the sender wrote now, and what was cut around it.
 public struct VisibleReply: Sendable, Equatable {
-    /// The new text, without blank lines at either end. Empty only when the body holds nothing else
-    /// either: when nothing new is left, it is the forwarded message, or else the quoted text with
-    /// one level of `>` removed.
+    /// The new text, exactly as written apart from line ends and blank lines at either end; separate
+    /// passages (as in an inline reply) are joined with a blank line. When nothing new is left it is
+    /// the forwarded message, or else the quoted text (attribution included) with one level of `>`
+    /// removed; so it is empty only for a body that holds nothing but a signature, or nothing at all.
     public var visible: String
     /// The quoted history that was cut, with its attribution or header block, if any. Separate
     /// quoted passages (as in an inline reply) are joined with a blank line.

@@ -35,7 +35,8 @@ struct HTMLTextRenderer {
             return
         }
         switch token {
-        case .text(let text):
+        case .text(let raw):
+            let text = Self.withoutInvisibles(raw)
             if inHead {
                 if text.utf8.allSatisfy(HTMLByte.isSpace) { return }
                 inHead = false
@@ -48,7 +49,7 @@ struct HTMLTextRenderer {
         }
     }
 
-    /// The finished text: nbsp as space, invisible format characters dropped, lines right-trimmed,
+    /// The finished text: nbsp as space, lines right-trimmed,
     /// at most one blank line in a row, no blank lines at either end.
     mutating func finish() -> String {
         closeLink()
@@ -57,11 +58,7 @@ struct HTMLTextRenderer {
         for rawLine in output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             var line = String.UnicodeScalarView()
             for scalar in String(decoding: rawLine, as: UTF8.self).unicodeScalars {
-                switch scalar.value {
-                case 0xA0: line.append(" ")
-                case 0xAD, 0x200B, 0xFEFF: continue
-                default: line.append(scalar)
-                }
+                line.append(scalar.value == 0xA0 ? " " : scalar)
             }
             while let last = line.last, last == " " || last == "\t" { line.removeLast() }
             if line.isEmpty {
@@ -74,6 +71,15 @@ struct HTMLTextRenderer {
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
         return lines.joined(separator: "\n")
+    }
+
+    /// The text without soft hyphens, zero-width spaces and byte order marks, which show nothing.
+    private static func withoutInvisibles(_ text: String) -> String {
+        let isInvisible: (Unicode.Scalar) -> Bool = { $0.value == 0xAD || $0.value == 0x200B || $0.value == 0xFEFF }
+        guard text.unicodeScalars.contains(where: isInvisible) else { return text }
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: text.unicodeScalars.lazy.filter { !isInvisible($0) })
+        return String(kept)
     }
 
     // MARK: Tags

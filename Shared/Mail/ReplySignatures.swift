@@ -1,16 +1,17 @@
 /// Finds where a signature begins in a run of reply lines.
 enum ReplySignatures {
-    /// Where the signature in `lines[range]` begins, and whether that first line is a separator to drop.
+    /// Where the signature in `lines[range]` begins, and whether that first line is a separator to drop;
+    /// `textAbove` tells whether any non-blank line precedes the range.
     ///
     /// A signature starts at the first RFC 3676 separator line `-- `, at a bare `--` line with text
     /// above it and at most 20 non-blank lines below, or at a "Sent from my iPhone"-style line (in one
     /// of several languages) that only blank lines follow.
-    static func start(in lines: [String], range: Range<Int>) -> (index: Int, dropsSeparator: Bool)? {
+    static func start(in lines: [String], range: Range<Int>, textAbove: Bool) -> (index: Int, dropsSeparator: Bool)? {
         var nonBlankAfter = Array(repeating: 0, count: range.count + 1)
         for offset in stride(from: range.count - 1, through: 0, by: -1) {
             nonBlankAfter[offset] = nonBlankAfter[offset + 1] + (ReplyTextLines.isBlank(lines[range.lowerBound + offset]) ? 0 : 1)
         }
-        var contentBefore = false
+        var contentBefore = textAbove
         for index in range {
             let line = lines[index]
             let following = nonBlankAfter[index - range.lowerBound + 1]

@@ -173,6 +173,7 @@ public struct VisibleReplyText: Sendable {
 
     /// Marks the signature in each run of visible lines.
     private static func markSignatures(_ lines: [String], roles: inout [LineRole]) {
+        let firstText = lines.firstIndex { !ReplyTextLines.isBlank($0) } ?? lines.count
         var index = 0
         while index < lines.count {
             guard roles[index] == .visible else {
@@ -181,7 +182,7 @@ public struct VisibleReplyText: Sendable {
             }
             var runEnd = index
             while runEnd < lines.count, roles[runEnd] == .visible { runEnd += 1 }
-            if let signature = ReplySignatures.start(in: lines, range: index..<runEnd) {
+            if let signature = ReplySignatures.start(in: lines, range: index..<runEnd, textAbove: firstText < index) {
                 for line in signature.index..<runEnd { roles[line] = .signature }
                 if signature.dropsSeparator { roles[signature.index] = .dropped }
             }

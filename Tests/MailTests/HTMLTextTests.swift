@@ -69,6 +69,29 @@ struct HTMLTextTests {
         }
     }
 
+    @Test("a newsletter: layout tables, hidden preheader, image-only cells, entities, footer links")
+    func newsletter() {
+        let html = """
+        <!DOCTYPE html><html><head><style>.x{}</style></head><body><span style="display:none!important">Preview text</span>
+        <table width="100%"><tr><td align="center"><table><tr><td><img src="logo.png" alt="ACME"></td></tr>
+        <tr><td><h1>Big   News</h1><p>We&rsquo;ve launched <strong>v2.0</strong>. \
+        <a href="https://acme.test/launch?utm=1">Read more &raquo;</a></p>
+        <p>Questions? Call +1&nbsp;555&nbsp;0100.</p></td></tr><tr><td style="font-size:10px">
+        <a href="https://acme.test/unsub">Unsubscribe</a> | <a href="https://acme.test/prefs">Preferences</a><br>\
+        &copy; 2024 ACME Inc.</td></tr></table></td></tr></table></body></html>
+        """
+        #expect(text(html) == """
+        Big News
+
+        We’ve launched v2.0. Read more » (https://acme.test/launch?utm=1)
+
+        Questions? Call +1 555 0100.
+
+        Unsubscribe (https://acme.test/unsub) | Preferences (https://acme.test/prefs)
+        © 2024 ACME Inc.
+        """)
+    }
+
     @Test("script, style, title, head, template, comments and hidden elements are dropped")
     func droppedContent() {
         let html = """
@@ -97,9 +120,10 @@ struct HTMLTextTests {
         #expect(text(attribute) == "x (https://e.com/?a=1&copy=2&b=3)")
     }
 
-    @Test("nbsp is kept as a space that does not collapse; blank nbsp paragraphs vanish")
+    @Test("nbsp is a space that does not collapse; blank nbsp paragraphs and invisible characters vanish")
     func nonBreakingSpace() {
         #expect(text("<p>a&nbsp;&nbsp;b</p><p>&nbsp;</p><p>&nbsp;</p><p>c&shy;d</p>") == "a  b\n\ncd")
+        #expect(text("<p>x</p><blockquote>\u{FEFF}&#8203;</blockquote><p>y\u{FEFF}z</p>") == "x\n\nyz")
     }
 
     @Test("blockquotes are quoted with > per level, as in a plain-text reply")

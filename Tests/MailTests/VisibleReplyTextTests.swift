@@ -371,6 +371,37 @@ struct VisibleReplyTextTests {
         #expect(reply.quoted == "On Mon, 3 Jun 2024 at 09:12, Bob <bob@example.com> wrote:\n\n> Can we meet?")
     }
 
+    @Test("Apple Mail HTML from an iPhone: device signature and cite blockquotes")
+    func appleMailHTML() {
+        let html = """
+        <html><head><meta http-equiv="content-type" content="text/html; charset=utf-8"></head><body dir="auto">\
+        Yes, go ahead.<br><br><div dir="ltr">Sent from my iPhone</div><div dir="ltr"><br><blockquote type="cite">\
+        On 3 Jun 2024, at 09:12, Bob Smith &lt;bob@example.com&gt; wrote:<br><br></blockquote></div>\
+        <blockquote type="cite"><div dir="ltr">\u{FEFF}<div dir="ltr">Shall I order the part?<div><br></div><div>Bob</div></div>\
+        </div></blockquote></body></html>
+        """
+        #expect(extractor.extract(from: HTMLText.plainText(fromHTML: html)) == VisibleReply(
+            visible: "Yes, go ahead.",
+            quoted: "> On 3 Jun 2024, at 09:12, Bob Smith <bob@example.com> wrote:\n>\n> Shall I order the part?\n>\n> Bob",
+            signature: "Sent from my iPhone"
+        ))
+    }
+
+    @Test("Thunderbird HTML: the quoted signature stays in the quote, the sender's is cut")
+    func thunderbirdHTML() {
+        let html = """
+        <html><body><p>Checked, all good.</p><div class="moz-cite-prefix">On 03/06/2024 09:12, Bob Smith wrote:<br></div>\
+        <blockquote type="cite" cite="mid:x@example.com"><p>Can you check the logs?</p><pre class="moz-signature" cols="72">--\u{20}
+        Bob</pre></blockquote><pre class="moz-signature" cols="72">--\u{20}
+        Ada Lovelace</pre></body></html>
+        """
+        #expect(extractor.extract(from: HTMLText.plainText(fromHTML: html)) == VisibleReply(
+            visible: "Checked, all good.",
+            quoted: "On 03/06/2024 09:12, Bob Smith wrote:\n\n> Can you check the logs?\n>\n> --\n> Bob",
+            signature: "Ada Lovelace"
+        ))
+    }
+
     @Test("Outlook on the web: the rule drawn above the header block goes with the history")
     func outlookWebHTML() {
         let html = """

@@ -4,7 +4,7 @@ enum HTMLEntities {
     /// ones do, except the legacy names browsers accept bare (`&amp`, `&nbsp`, the Latin-1 set),
     /// which are decoded only when no letter, digit or `=` follows. Unknown names stay as written.
     /// Invalid code points become U+FFFD; 0x80–0x9F map through Windows-1252 as browsers do.
-    static func decode(_ bytes: ArraySlice<UInt8>, inAttribute: Bool) -> String {
+    static func decode(_ bytes: ArraySlice<UInt8>) -> String {
         guard bytes.contains(UInt8(ascii: "&")) else { return String(decoding: bytes, as: UTF8.self) }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)

@@ -49,25 +49,21 @@ struct HTMLTextRenderer {
         }
     }
 
-    /// The finished text: nbsp as space, lines right-trimmed,
-    /// at most one blank line in a row, no blank lines at either end.
+    /// The finished text: lines right-trimmed, at most one blank line in a row, none at either end.
     mutating func finish() -> String {
         closeLink()
         var lines: [String] = []
         var blankRun = 0
         for rawLine in output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            var line = String.UnicodeScalarView()
-            for scalar in String(decoding: rawLine, as: UTF8.self).unicodeScalars {
-                line.append(scalar.value == 0xA0 ? " " : scalar)
-            }
-            while let last = line.last, last == " " || last == "\t" { line.removeLast() }
+            var line = rawLine
+            while let last = line.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { line.removeLast() }
             if line.isEmpty {
                 blankRun += 1
                 if blankRun > 1 || lines.isEmpty { continue }
             } else {
                 blankRun = 0
             }
-            lines.append(String(line))
+            lines.append(String(decoding: line, as: UTF8.self))
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
         return lines.joined(separator: "\n")
@@ -251,7 +247,16 @@ struct HTMLTextRenderer {
         pendingNewlines = 0
         pendingSpace = false
         if link != nil, link?.textStart == nil { link?.textStart = output.count }
-        output.append(contentsOf: bytes)
+        // A no-break space (C2 A0) survives collapsing but is written as a plain space.
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if previous == 0xC2, byte == 0xA0 {
+                output[output.count - 1] = UInt8(ascii: " ")
+            } else {
+                output.append(byte)
+            }
+            previous = byte
+        }
     }
 
     /// Quote markers and list indentation stop growing past this depth, so output stays linear in the input.

@@ -56,7 +56,7 @@ struct HTMLTokenizer {
             if bytes[position] == UInt8(ascii: "<"), startsMarkup(at: position) { break }
             position += 1
         }
-        return .text(HTMLEntities.decode(bytes[start..<position], inAttribute: false))
+        return .text(HTMLEntities.decode(bytes[start..<position]))
     }
 
     /// Whether the `<` at `index` begins markup rather than being a literal character.
@@ -156,13 +156,13 @@ struct HTMLTokenizer {
         guard look < bytes.count else { return (HTMLAttribute(name: name, value: ""), look) }
         let quote = bytes[look]
         if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'"), let close = closingQuote(quote, after: look) {
-            let value = HTMLEntities.decode(bytes[(look + 1)..<close], inAttribute: true)
+            let value = HTMLEntities.decode(bytes[(look + 1)..<close])
             return (HTMLAttribute(name: name, value: value), close + 1)
         }
         // Unquoted (or a quote that never closes, taken literally): up to space or `>`.
         var end = look
         while end < bytes.count, !HTMLByte.isSpace(bytes[end]), bytes[end] != UInt8(ascii: ">") { end += 1 }
-        return (HTMLAttribute(name: name, value: HTMLEntities.decode(bytes[look..<end], inAttribute: true)), end)
+        return (HTMLAttribute(name: name, value: HTMLEntities.decode(bytes[look..<end])), end)
     }
 
     /// The index of the next `quote` after `index`, if one exists before the last `>`.

@@ -91,8 +91,17 @@ public enum AddressListParser {
             case "<":
                 var inside = ""
                 index += 1
+                var commentDepth = 0
                 while index < scalars.count && scalars[index] != ">" {
-                    inside.unicodeScalars.append(scalars[index])
+                    // Comments may sit inside the address: <pete(his account)@silly.test>.
+                    let inner = scalars[index]
+                    if inner == "(" {
+                        commentDepth += 1
+                    } else if inner == ")" && commentDepth > 0 {
+                        commentDepth -= 1
+                    } else if commentDepth == 0 {
+                        inside.unicodeScalars.append(inner)
+                    }
                     index += 1
                 }
                 angle = inside
@@ -118,9 +127,9 @@ public enum AddressListParser {
             return MailAddress(displayName: decoded, address: address)
         }
         // No angle brackets: the address is the bare text; a comment or quoted text is the name.
-        // `Ada Lovelace ada@example.com` (no brackets): the word with an `@` is the address.
+        // `Ada Lovelace ada@example.com` (no brackets): the first word with an `@` is the address.
         let words = bare.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        let addressWord = words.last { $0.contains("@") } ?? words.joined()
+        let addressWord = words.first { $0.contains("@") } ?? words.joined()
         let address = addressWord
         let leftover = words.count > 1 ? words.filter { $0 != addressWord }.joined(separator: " ") : ""
         let display = (name.isEmpty ? (comments.first ?? leftover) : name).trimmingWhitespace()

@@ -27,7 +27,7 @@ struct HeaderBlockParser {
                 return Result(headers: MailHeaders(fields), bodyStart: next)  // the blank separator line
             }
             defer { isFirstLine = false }
-            if isFirstLine && startsWith(buffer, at: lineStart, end: contentEnd, "From ") {
+            if isFirstLine && startsWith(buffer, at: lineStart, end: contentEnd, "From ") && !isObsoleteFromHeader(buffer, lineStart, contentEnd) {
                 index = next  // an mbox envelope line, not a header
                 continue
             }
@@ -106,6 +106,14 @@ struct HeaderBlockParser {
         while end > start && (ASCII.isWhitespace(buffer[end - 1]) || buffer[end - 1] == ASCII.cr) { end -= 1 }
         guard start < end else { return }
         value.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
+    }
+
+    /// `From  : Ada <a@x>` (RFC 5322 obsolete syntax: whitespace before the colon) is a header,
+    /// not an mbox `From ` envelope line.
+    private static func isObsoleteFromHeader(_ buffer: UnsafeBufferPointer<UInt8>, _ lineStart: Int, _ end: Int) -> Bool {
+        var index = lineStart + 4
+        while index < end && ASCII.isWhitespace(buffer[index]) { index += 1 }
+        return index < end && buffer[index] == ASCII.colon
     }
 
     /// The index of the next LF at or after `index`, or `end`.

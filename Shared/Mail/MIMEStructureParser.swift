@@ -106,7 +106,7 @@ struct MIMEStructureParser {
     private mutating func parseEmbeddedMessage(_ source: MailBytes, part: MIMEPart, depth: Int) -> MIMEPart {
         let childPath = part.path.isEmpty ? "1" : "\(part.path).1"
         switch part.transferEncoding {
-        case .base64, .quotedPrintable:
+        case .base64, .quotedPrintable, .uuencode:
             let decoded = MailBytes(part.decodedBody())
             return parsePart(decoded, range: 0..<decoded.bytes.count, path: childPath, depth: depth + 1, defaultType: .defaultText)
         case .sevenBit, .eightBit, .binary:

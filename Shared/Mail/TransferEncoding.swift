@@ -5,19 +5,23 @@ public enum TransferEncoding: String, Sendable, Codable {
     case binary
     case base64
     case quotedPrintable = "quoted-printable"
+    /// `x-uuencode`: not MIME, but old clients and Python still read it.
+    case uuencode = "x-uuencode"
 
     /// Reads a header value as clients write it (`Base64`, `7-bit`, `quoted-printable;`, …).
     /// Returns nil for an encoding no client can mean, which callers treat as identity and report.
     init?(headerValue: String) {
         var value = headerValue.lowercased().trimmingWhitespace()
-        if let cut = value.firstIndex(where: { $0 == ";" || $0 == " " }) { value = String(value[..<cut]) }
+        if let cut = value.firstIndex(of: ";") { value = String(value[..<cut]) }
+        if value != "quoted printable", value != "7 bit", value != "8 bit", let cut = value.firstIndex(of: " ") { value = String(value[..<cut]) }
         value = value.replacingOccurrences(of: "\"", with: "")
         switch value {
         case "", "7bit", "7-bit", "7 bit", "ascii", "us-ascii": self = .sevenBit
-        case "8bit", "8-bit", "8 bit": self = .eightBit
+        case "8bit", "8-bit", "8 bit", "8bits": self = .eightBit
         case "binary": self = .binary
         case "base64", "base-64", "b64", "x-base64": self = .base64
-        case "quoted-printable", "quotedprintable", "quoted_printable", "qp": self = .quotedPrintable
+        case "quoted-printable", "quotedprintable", "quoted_printable", "quoted printable", "qp": self = .quotedPrintable
+        case "x-uuencode", "uuencode", "x-uue", "uue": self = .uuencode
         default: return nil
         }
     }
@@ -29,6 +33,7 @@ struct TransferDecoder {
         case identity
         case base64(Base64Decoder)
         case quotedPrintable(QuotedPrintableDecoder)
+        case uuencode(UUDecoder)
     }
 
     private var engine: Engine
@@ -37,6 +42,7 @@ struct TransferDecoder {
         switch encoding {
         case .base64: engine = .base64(Base64Decoder())
         case .quotedPrintable: engine = .quotedPrintable(QuotedPrintableDecoder())
+        case .uuencode: engine = .uuencode(UUDecoder())
         case .sevenBit, .eightBit, .binary: engine = .identity
         }
     }
@@ -47,6 +53,7 @@ struct TransferDecoder {
         case .identity: false
         case .base64(let decoder): decoder.hadJunk
         case .quotedPrintable(let decoder): decoder.hadJunk
+        case .uuencode(let decoder): decoder.hadJunk
         }
     }
 
@@ -62,6 +69,10 @@ struct TransferDecoder {
             engine = .identity
             decoder.feed(input, into: &output)
             engine = .quotedPrintable(decoder)
+        case .uuencode(var decoder):
+            engine = .identity
+            decoder.feed(input, into: &output)
+            engine = .uuencode(decoder)
         }
     }
 
@@ -75,6 +86,9 @@ struct TransferDecoder {
         case .quotedPrintable(var decoder):
             decoder.finish(into: &output)
             engine = .quotedPrintable(decoder)
+        case .uuencode(var decoder):
+            decoder.finish(into: &output)
+            engine = .uuencode(decoder)
         }
     }
 }

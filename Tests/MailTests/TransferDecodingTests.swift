@@ -48,9 +48,18 @@ struct TransferDecodingTests {
         #expect(decode("7-bit", "abc").bytes == Array("abc".utf8))
         #expect(decode("8bit", "abc").bytes == Array("abc".utf8))
         #expect(decode("binary", "abc").bytes == Array("abc".utf8))
-        let unknown = decode("x-uuencode-ish", "abc")
+        #expect(decode("quoted printable", "a=3Db").bytes == Array("a=b".utf8))
+        #expect(decode("8bits", "abc").problems == [])
+        let unknown = decode("x-gzip-ish", "abc")
         #expect(unknown.bytes == Array("abc".utf8))
         #expect(unknown.problems == [.unknownTransferEncoding])
+    }
+
+    @Test("x-uuencode bodies are decoded, text around the block is skipped")
+    func uuencode() {
+        // Python: binascii.b2a_uu(b"Hello, uuencoded world!")
+        let body = "preamble text\nbegin 644 hello.txt\n72&5L;&\\L('5U96YC;V1E9\"!W;W)L9\"$ \n`\nend\ntrailer"
+        #expect(decode("x-uuencode", body).bytes == Array("Hello, uuencoded world!".utf8))
     }
 
     @Test("RFC 2231 continuations with a charset, and RFC 2047 inside a quoted filename")

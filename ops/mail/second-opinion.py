@@ -29,16 +29,22 @@ def leaf_digests(message):
     return sorted(digests)
 
 
+def clean(text):
+    """Python keeps undecodable header bytes as lone surrogates; turn them back into bytes and read
+    those as UTF-8 (with U+FFFD for what is not), which is what a reader of the header sees."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def describe(data):
     message = email.message_from_bytes(data, policy=email.policy.default)
     try:
         subject = message["subject"]
-        subject = None if subject is None else " ".join(str(subject).split())
+        subject = None if subject is None else clean(" ".join(str(subject).split()))
     except Exception as error:  # Python's header parser raises on some damaged headers
         subject = "<python error: %s>" % type(error).__name__
     try:
         sender = message["from"]
-        addresses = [] if sender is None else sorted(a.addr_spec.lower() for a in sender.addresses if a.addr_spec)
+        addresses = [] if sender is None else sorted(clean(a.addr_spec.lower()) for a in sender.addresses if a.addr_spec)
     except Exception as error:
         addresses = ["<python error: %s>" % type(error).__name__]
     message_id = message.get("message-id")
@@ -61,7 +67,7 @@ def main():
                 with open(path, "rb") as handle:
                     result[key] = describe(handle.read())
     with open(out, "w") as handle:
-        json.dump(dict(sorted(result.items())), handle, indent=1, ensure_ascii=False)
+        json.dump(dict(sorted(result.items())), handle, indent=1, ensure_ascii=True)
         handle.write("\n")
     print("%d messages -> %s" % (len(result), out))
 

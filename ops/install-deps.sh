@@ -25,6 +25,7 @@ APT_PACKAGES=(
   libcurl4-openssl-dev libpq-dev
   postgresql dovecot-imapd openssl nginx wrk
   python3 python3-venv
+  libgmime-3.0-dev time
 )
 
 # A private deb-src entry for trixie: only source packages, so apt never

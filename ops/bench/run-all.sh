@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the release benchmark binary, make sure the local stack is up, and run every
-# benchmark: ops/bench/kafka-vs-kcat.sh, then ops/bench/postgres-insert.sh.
+# benchmark: ops/bench/kafka-vs-kcat.sh, ops/bench/postgres-insert.sh, ops/bench/s3-vs-awscli.sh,
+# then ops/bench/mime-parse.sh (no stack needed; it reuses the binary built here).
 # Build products go to the private scratch path .build-bench (never .build).
 # Usage: ops/bench/run-all.sh   (about 3 minutes after the first build)
 set -euo pipefail
@@ -21,3 +22,4 @@ echo "== kafka-vs-kcat: one awaited send per record, window 1000"
 echo "== postgres-insert"
 "$BENCH_SCRIPTS/postgres-insert.sh"
 echo "== s3-vs-awscli" && "$BENCH_SCRIPTS/s3-vs-awscli.sh"
+echo "== mime-parse" && MAILBRIDGE_BENCH_BIN="$BENCH_BIN" "$BENCH_SCRIPTS/mime-parse.sh"

@@ -28,10 +28,10 @@ struct MimeParseCommand: ParsableCommand {
     func run() throws {
         var report = BenchReport()
         if let one {
-            guard let data = FileManager.default.contents(atPath: one) else { throw ValidationError("cannot read \(one)") }
-            let mail = MailParser().parse(Array(data))
-            report.say("parsed \(one): \(data.count) bytes, \(mail.attachments.count) attachments, \(mail.problems.count) problems")
-            report.record("swift_one_bytes", data.count)
+            let source = try MailBytes(contentsOfFile: one)
+            let mail = MailParser().parse(source)
+            report.say("parsed \(one): \(source.bytes.count) bytes, \(mail.attachments.count) attachments, \(mail.problems.count) problems")
+            report.record("swift_one_bytes", source.bytes.count)
             report.printFigures()
             return
         }

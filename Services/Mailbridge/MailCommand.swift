@@ -10,14 +10,11 @@ struct MailCommand: ParsableCommand {
         subcommands: [Parse.self, Visible.self])
 
     /// Reads a file, or standard input for `-`.
-    static func read(_ path: String) throws -> [UInt8] {
+    static func read(_ path: String) throws -> MailBytes {
         if path == "-" {
-            return Array(FileHandle.standardInput.readDataToEndOfFile())
+            return MailBytes(Array(FileHandle.standardInput.readDataToEndOfFile()))
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("cannot read \(path): no such file or not readable")
-        }
-        return Array(data)
+        return try MailBytes(contentsOfFile: path)
     }
 
     struct Parse: ParsableCommand {
@@ -38,7 +35,7 @@ struct MailCommand: ParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var unreadable = 0
             for file in files {
-                let bytes: [UInt8]
+                let bytes: MailBytes
                 do {
                     bytes = try MailCommand.read(file)
                 } catch {

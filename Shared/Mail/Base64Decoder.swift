@@ -21,33 +21,84 @@ struct Base64Decoder {
     }()
 
     /// Decodes `input` and appends the bytes to `output`.
+    ///
+    /// The hot loop decodes whole groups of four alphabet characters at once (every table value
+    /// that is not an alphabet character has bit 6 or 7 set, so one OR tests all four) into an
+    /// uninitialised buffer; anything else — line ends, padding, junk, a group split across
+    /// chunks — takes the byte-at-a-time path.
     mutating func feed(_ input: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        output.reserveCapacity(output.count + input.count / 4 * 3 + 3)
-        Self.table.withUnsafeBufferPointer { table in
-            var accumulator = self.accumulator
-            var pending = self.pending
-            for byte in input {
-                let value = table[Int(byte)]
-                if value < 64 {
-                    accumulator = accumulator << 6 | UInt32(value)
-                    pending += 1
-                    if pending == 4 {
-                        output.append(UInt8(truncatingIfNeeded: accumulator >> 16))
-                        output.append(UInt8(truncatingIfNeeded: accumulator >> 8))
-                        output.append(UInt8(truncatingIfNeeded: accumulator))
+        let capacity = (input.count + 3) / 4 * 3 + 6
+        var accumulator = self.accumulator
+        var pending = self.pending
+        var junk = false
+        let decoded = Self.table.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: capacity) { out, written in
+                var produced = 0
+                var index = 0
+                let count = input.count
+                while index < count {
+                    if pending == 0 && index + 4 <= count {
+                        let a = table[Int(input[index])]
+                        let b = table[Int(input[index + 1])]
+                        let c = table[Int(input[index + 2])]
+                        let d = table[Int(input[index + 3])]
+                        if (a | b | c | d) < 64 {
+                            let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                            out[produced] = UInt8(truncatingIfNeeded: value >> 16)
+                            out[produced + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                            out[produced + 2] = UInt8(truncatingIfNeeded: value)
+                            produced += 3
+                            index += 4
+                            continue
+                        }
+                    }
+                    let value = table[Int(input[index])]
+                    index += 1
+                    if value < 64 {
+                        accumulator = accumulator << 6 | UInt32(value)
+                        pending += 1
+                        if pending == 4 {
+                            out[produced] = UInt8(truncatingIfNeeded: accumulator >> 16)
+                            out[produced + 1] = UInt8(truncatingIfNeeded: accumulator >> 8)
+                            out[produced + 2] = UInt8(truncatingIfNeeded: accumulator)
+                            produced += 3
+                            pending = 0
+                            accumulator = 0
+                        }
+                    } else if value == 64 {
+                        produced += Self.writePartial(accumulator: accumulator, pending: pending, into: out, at: produced, hadJunk: &junk)
                         pending = 0
                         accumulator = 0
+                    } else if value == 255 {
+                        junk = true
                     }
-                } else if value == 64 {
-                    Self.flushPartial(accumulator: accumulator, pending: pending, into: &output, hadJunk: &hadJunk)
-                    pending = 0
-                    accumulator = 0
-                } else if value == 255 {
-                    hadJunk = true
                 }
+                written = produced
             }
-            self.accumulator = accumulator
-            self.pending = pending
+        }
+        output.append(contentsOf: decoded)
+        self.accumulator = accumulator
+        self.pending = pending
+        if junk { hadJunk = true }
+    }
+
+    /// Writes what an incomplete group holds; returns the number of bytes written (0–2).
+    private static func writePartial(
+        accumulator: UInt32, pending: Int, into out: UnsafeMutableBufferPointer<UInt8>, at position: Int, hadJunk: inout Bool
+    ) -> Int {
+        switch pending {
+        case 2:
+            out[position] = UInt8(truncatingIfNeeded: accumulator >> 4)
+            return 1
+        case 3:
+            out[position] = UInt8(truncatingIfNeeded: accumulator >> 10)
+            out[position + 1] = UInt8(truncatingIfNeeded: accumulator >> 2)
+            return 2
+        case 1:
+            hadJunk = true  // six bits cannot make a byte
+            return 0
+        default:
+            return 0
         }
     }
 

@@ -2,7 +2,6 @@
 enum ContentIDReferences {
     /// The referenced ids in order of first appearance, percent-decoded, without duplicates.
     static func find(in html: String) -> [String] {
-        guard html.contains("cid:") || html.contains("CID:") else { return [] }
         let utf8 = Array(html.utf8)
         var found: [String] = []
         var index = 0

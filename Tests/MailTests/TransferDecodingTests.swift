@@ -18,6 +18,22 @@ struct TransferDecodingTests {
         #expect(decode("Base64", "SGk=\nSGk=").bytes == Array("HiHi".utf8), "concatenated padded blocks")
     }
 
+    @Test("base64 decodes the same whatever the chunking, with line ends and junk anywhere", arguments: [1, 2, 3, 5, 7, 64, 4096])
+    func base64Chunking(chunkSize: Int) {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 2, 3, 4, 5, 57, 58, 59, 1000] {
+            let payload = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            var encoded = Array(Data(payload).base64EncodedString(options: [.lineLength64Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]).utf8)
+            // Sprinkle junk that decoders must skip.
+            for _ in 0..<(length / 50) { encoded.insert(UInt8(ascii: "*"), at: Int.random(in: 0...encoded.count, using: &generator)) }
+            let mail = MailParser().parse(Array("Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n".utf8) + encoded)
+            var received: [UInt8] = []
+            mail.root.decodeBody(chunkSize: chunkSize) { received.append(contentsOf: $0) }
+            #expect(received == payload, "length \(length), chunks of \(chunkSize)")
+            #expect(mail.root.decodedBody() == payload, "length \(length), whole")
+        }
+    }
+
     @Test("damaged base64 in an attachment is reported and the readable rest kept")
     func damagedBase64Reported() {
         let mail = parse("""

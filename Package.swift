@@ -40,6 +40,7 @@ let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let deque = Target.Dependency.product(name: "DequeModule", package: "swift-collections")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "swift-crypto")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -79,6 +80,8 @@ let package = Package(
         sharedLibrary("Platform", dependencies: [log, metrics, lifecycle, crypto, hummingbird, prometheus]),
         // Mail: parse any real-world message, find the visible reply, spot loops, build outbound MIME.
         sharedLibrary("Mail", dependencies: [crypto]),
+        // Jira Cloud: REST client, Atlassian Connect JWT (HS256 + qsh, RS256 install callbacks), ADF.
+        sharedLibrary("Jira", dependencies: ["Curl", crypto, cryptoExtras, log]),
 
         // Executables.
         service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "Mail", argumentParser, log]),
@@ -100,5 +103,6 @@ let package = Package(
         tests(for: "Platform", dependencies: ["Curl", log, metrics, prometheus]),
         // Test inputs (messages, Python's second opinion) are read from the source tree.
         tests(for: "Mail", exclude: ["Corpus", "Expectations"]),
+        tests(for: "Jira", dependencies: ["Curl", log]),
     ]
 )

@@ -1,0 +1,10 @@
+import Jira
+import Testing
+
+@Suite("Jira site")
+struct JiraSiteTests {
+    @Test("the base URL is kept without trailing slashes")
+    func baseURL() {
+        #expect(JiraSite(baseURL: "https://acme.atlassian.net//").baseURL == "https://acme.atlassian.net")
+    }
+}

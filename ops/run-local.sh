@@ -32,6 +32,10 @@ export MAILBRIDGE_KEK_FILE="$kek_file" MAILBRIDGE_KEK_ACTIVE=local-1
 echo "== encryption keys of the demo tenant"
 "$mailbridge" keys rotate --tenant demo
 "$mailbridge" keys status
+echo "== a sample reply, as the inbound pipeline reads it"
+"$mailbridge" mail parse "$repo/Tests/MailTests/Corpus/outlook-reply.eml"
+echo "-- its visible text:"
+"$mailbridge" mail visible "$repo/Tests/MailTests/Corpus/outlook-reply.eml"
 
 cat <<INFO
 

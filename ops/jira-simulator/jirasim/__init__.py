@@ -1,0 +1,1 @@
+"""Mailbridge's Jira Cloud simulator (see ../README.md)."""

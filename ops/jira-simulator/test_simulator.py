@@ -1,4 +1,8 @@
-"""Tests of the Jira simulator itself. Run: .deps/venv/bin/python -m unittest discover -s ops/jira-simulator -p 'test_*.py' -v"""
+"""Tests of the Jira simulator itself.
+
+Run: .deps/venv/bin/python ops/jira-simulator/test_simulator.py      (ends with "simulator: N passed, N failed")
+ or: .deps/venv/bin/python -m unittest discover -s ops/jira-simulator -p 'test_*.py' -v
+"""
 from __future__ import annotations
 
 import base64
@@ -15,9 +19,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt as pyjwt
+
+# The tests use short secrets on purpose (and PyJWT warns about them).
+warnings.filterwarnings("ignore", message="The HMAC key is")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -59,7 +67,7 @@ def make_jwt(method: str, path: str, query: str = "", secret: str = SECRET, iss:
     return pyjwt.encode(claims, secret, algorithm="HS256")
 
 
-CONTRACT = Contract(DEFAULT_CONTRACT, os.path.join(HERE, "contract-supplement.json"))
+CONTRACT = Contract(os.environ.get("MAILBRIDGE_JIRA_CONTRACT", DEFAULT_CONTRACT), os.path.join(HERE, "contract-supplement.json"))
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -449,6 +457,64 @@ class EndpointTests(SimTestCase):
         status, info, _ = self.jira("GET", "/rest/api/3/serverInfo")
         self.assertEqual(info["baseUrl"], f"{self.root}/site/{self.site}")
 
+    def test_less_used_operations(self):
+        self.create_issue()
+        status, c, _ = self.jira("POST", "/rest/api/3/issue/ACME-1/comment",
+                                 {"body": self.doc("x"), "properties": [{"key": "mailbridge.mail", "value": {"messageId": "m@x"}}]})
+        self.assertEqual(status, 201, c)
+        status, keys, _ = self.jira("GET", f"/rest/api/3/comment/{c['id']}/properties")
+        self.assertEqual([k["key"] for k in keys["keys"]], ["mailbridge.mail"])
+        self.assertEqual(self.jira("PUT", f"/rest/api/3/comment/{c['id']}/properties/extra", [1, 2])[0], 201)
+        self.assertEqual(self.jira("GET", f"/rest/api/3/comment/{c['id']}/properties/extra")[1]["value"], [1, 2])
+        self.assertEqual(self.jira("DELETE", f"/rest/api/3/issue/ACME-1/comment/{c['id']}")[0], 204)
+        self.assertEqual(self.jira("GET", f"/rest/api/3/issue/ACME-1/comment/{c['id']}")[0], 404)
+        self.jira("PUT", "/rest/api/3/issue/ACME-1/properties/p1", {"a": 1})
+        status, issue, _ = self.jira("GET", "/rest/api/3/issue/ACME-1", query="fields=summary&properties=p1")
+        self.assertEqual(issue["properties"], {"p1": {"a": 1}})
+        self.assertEqual(self.jira("DELETE", "/rest/api/3/issue/ACME-1/watchers", query="accountId=u-ada")[0], 204)
+        status, out, _ = self.jira("GET", "/rest/api/3/search/jql", query="jql=project%20%3D%20ACME&fields=summary")
+        self.assertEqual((status, out["issues"][0]["fields"]["summary"]), (200, "Printer on fire"))
+        self.assertEqual(self.jira("DELETE", "/rest/api/3/issue/ACME-1")[0], 204)
+        self.assertEqual(self.jira("GET", "/rest/api/3/issue/ACME-1")[0], 404)
+
+    def test_hidden_email_through_the_email_scope(self):
+        self.assertEqual(self.jira("GET", "/rest/api/3/user/email", query="accountId=u-carol")[0], 403)
+        self.admin("POST", f"/__sim/sites/{self.site}/apps", {"key": "emails", "sharedSecret": "s4",
+                                                              "scopes": ["READ", "ACCESS_EMAIL_ADDRESSES"]})
+        token = make_jwt("GET", "/rest/api/3/user/email", "accountId=u-carol", secret="s4", iss="emails")
+        status, out, _ = self.jira("GET", "/rest/api/3/user/email", query="accountId=u-carol", token=token)
+        self.assertEqual((status, out), (200, {"accountId": "u-carol", "email": "carol@example.test"}))
+
+    def test_invalid_adf_is_refused_with_the_reason_recorded(self):
+        self.create_issue()
+        bad = {"type": "doc", "version": 1, "content": [{"type": "bulletList", "content": [
+            {"type": "listItem", "content": [{"type": "text", "text": "loose text"}]}]}]}
+        status, body, _ = self.jira("POST", "/rest/api/3/issue/ACME-1/comment", {"body": bad})
+        self.assertEqual((status, body["errorMessages"]), (400, ["INVALID_INPUT"]))
+        recorded = self.admin("GET", f"/__sim/requests?site={self.site}")[1][-1]
+        self.assertIn("'text' node is not allowed here", recorded["note"])
+        good = {"type": "doc", "version": 1, "content": [
+            {"type": "bulletList", "content": [{"type": "listItem", "content": [{"type": "paragraph", "content": [
+                {"type": "text", "text": "link", "marks": [{"type": "link", "attrs": {"href": "https://example.test"}}]}]}]}]},
+            {"type": "codeBlock", "attrs": {"language": "text"}, "content": [{"type": "text", "text": "x = 1"}]},
+            {"type": "blockquote", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "quoted"},
+                                                                                 {"type": "hardBreak"}, {"type": "text", "text": "more"}]}]}]}
+        status, body, _ = self.jira("POST", "/rest/api/3/issue/ACME-1/comment", {"body": good})
+        self.assertEqual(status, 201, body)
+
+    def test_attachment_metadata(self):
+        self.create_issue()
+        boundary = "b0undary"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"n.txt\"\r\n"
+                f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n").encode()
+        status, out, _ = self.jira("POST", "/rest/api/3/issue/ACME-1/attachments", raw=body,
+                                   headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "X-Atlassian-Token": "no-check"})
+        self.assertEqual(status, 200, out)
+        status, meta, _ = self.jira("GET", f"/rest/api/3/attachment/{out[0]['id']}")
+        self.assertEqual((status, meta["filename"], meta["size"]), (200, "n.txt", 5))
+        status, issue, _ = self.jira("GET", "/rest/api/3/issue/ACME-1", query="fields=attachment")
+        self.assertEqual(issue["fields"]["attachment"][0]["mimeType"], "text/plain")
+
     def test_unknown_issue_is_404(self):
         status, body, _ = self.jira("GET", "/rest/api/3/issue/ACME-99")
         self.assertEqual((status, body["errorMessages"]), (404, ["Issue does not exist or you do not have permission to see it."]))
@@ -654,4 +720,9 @@ class OutgoingTests(SimTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    passed = result.testsRun - failed - len(result.skipped)
+    print(f"simulator: {passed} passed, {failed} failed" + (f", {len(result.skipped)} skipped" if result.skipped else ""))
+    sys.exit(1 if failed or result.testsRun == 0 else 0)

@@ -3,7 +3,9 @@
 # down.sh --clean also deletes all state in .stack/ (databases, mail, logs, certs).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+JIRA_PORT="${MAILBRIDGE_JIRA_PORT:-${STACK_JIRA_PORT:-58080}}"
 
+"$STACK_SCRIPTS/stop-jira-sim.sh"
 "$STACK_SCRIPTS/smtp-stop.sh"
 "$STACK_SCRIPTS/imap-stop.sh"
 "$STACK_SCRIPTS/kafka-stop.sh"
@@ -12,10 +14,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Any of our servers still running, or a port still taken, is a bug.
 for pat in "postgres -D $STACK/postgres/data" "$VENV/bin/moto_server" \
-  "$DEPS/bin/tansu broker" "dovecot -c $DOVECOT_CONF" "$STACK_SCRIPTS/smtp_server.py"; do
+  "$DEPS/bin/tansu broker" "dovecot -c $DOVECOT_CONF" "$STACK_SCRIPTS/smtp_server.py" \
+  "$REPO/ops/jira-simulator/jira_simulator.py"; do
   if left=$(pgrep -af -- "$pat"); then die "still running: $left"; fi
 done
-for p in "$PG_PORT" "$KAFKA_PORT" "$S3_PORT" "$SMTP_PORT" "$IMAP_PORT"; do
+for p in "$PG_PORT" "$KAFKA_PORT" "$S3_PORT" "$SMTP_PORT" "$IMAP_PORT" "$JIRA_PORT"; do
   if port_open "$p"; then die "port $HOST:$p is still in use"; fi
 done
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Start the whole local test stack (PostgreSQL, moto S3, tansu Kafka, Dovecot
-# IMAP, aiosmtpd SMTP), wait until each is ready, then write .stack/env.sh
+# IMAP, aiosmtpd SMTP, the Jira simulator), wait until each is ready, then write .stack/env.sh
 # (export lines for the tests) and print it. Safe to run again while running.
 # Use: source <(ops/stack/up.sh)   or   ops/stack/up.sh && . .stack/env.sh
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+JIRA_PORT="${MAILBRIDGE_JIRA_PORT:-${STACK_JIRA_PORT:-58080}}"
 
 start=$SECONDS
 mkdir -p "$STACK"
@@ -19,6 +21,7 @@ STACK_KAFKA_PORT=$KAFKA_PORT
 STACK_S3_PORT=$S3_PORT
 STACK_SMTP_PORT=$SMTP_PORT
 STACK_IMAP_PORT=$IMAP_PORT
+STACK_JIRA_PORT=$JIRA_PORT
 STACK_STARTUP_TIMEOUT=$STARTUP_TIMEOUT
 CONF
 [[ -n ${MAILBRIDGE_KAFKA_STORAGE:-} ]] && echo "STACK_KAFKA_STORAGE=$MAILBRIDGE_KAFKA_STORAGE" >>"$STACK/config.sh"
@@ -30,6 +33,7 @@ trap 'log "startup failed; logs are in $STACK, stop with ops/stack/down.sh"' ERR
 "$STACK_SCRIPTS/kafka-start.sh"
 "$STACK_SCRIPTS/imap-start.sh"
 "$STACK_SCRIPTS/smtp-start.sh"
+"$STACK_SCRIPTS/start-jira-sim.sh"
 trap - ERR
 
 q() { printf '%q' "$1"; }
@@ -57,6 +61,8 @@ export MAILBRIDGE_TEST_IMAP_SEED=$(q "$STACK_SCRIPTS/imap-seed.sh")
 export MAILBRIDGE_TEST_MAIL_COUNT=$(q "$STACK_SCRIPTS/mail-count.sh")
 export MAILBRIDGE_TEST_MAIL_CATCHALL_USER=$(q "$CATCHALL_USER")
 export MAILBRIDGE_TEST_TLS_CA=$(q "$TLS_CA")
+export MAILBRIDGE_TEST_JIRA_URL=$(q "http://$HOST:$JIRA_PORT")
+export MAILBRIDGE_TEST_JIRA_INSTALL_KEYS_DIR=$(q "$STACK/jira-sim/keys")
 ENV
 mv "$STACK/env.sh.tmp" "$STACK/env.sh"
 log "stack up in $((SECONDS - start))s; environment in $STACK/env.sh"

@@ -4,7 +4,7 @@ Deliberate, documented departures from a blind check (README "Contract check"):
 - Jira writes timestamps as 2021-01-17T12:34:00.000+0000 (the document's own examples do);
   `date-time` accepts that offset form as well as RFC 3339.
 - A response without a body is accepted where the documented schema is empty (`{}`), e.g. 204.
-- 401, 429 and 5xx may come from any operation (authentication, rate limiting, outages) though
+- 401, 403, 429 and 5xx may come from any operation (authentication, scopes, rate limits, outages) though
   the document lists them for few; their JSON bodies must still be an ErrorCollection.
 - multipart/form-data request bodies: the document's schema (a binary string) cannot be applied
   by openapi-core (it parses the form to an object); the simulator checks the media type and the
@@ -26,7 +26,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 SERVER = "https://your-domain.atlassian.net"
 JIRA_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})")
-ANY_OPERATION_STATUSES = {401, 429, 500, 502, 503, 504}
+ANY_OPERATION_STATUSES = {401, 403, 429, 500, 502, 503, 504}
 
 
 def jira_datetime(value: Any) -> bool:

@@ -321,14 +321,17 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
+    @staticmethod
+    def encode(body: Any) -> bytes:
+        if body is None:
+            return b""
+        if isinstance(body, (bytes, bytearray)):
+            return bytes(body)
+        return json.dumps(body).encode("utf-8")
+
     def send(self, status: int, body: Any = None, headers: Optional[dict] = None,
              content_type: str = "application/json;charset=UTF-8") -> bytes:
-        if body is None:
-            data = b""
-        elif isinstance(body, (bytes, bytearray)):
-            data = bytes(body)
-        else:
-            data = json.dumps(body).encode("utf-8")
+        data = self.encode(body)
         self.send_response(status)
         if data or status not in (204, 303, 304):
             self.send_header("Content-Type", content_type)
@@ -385,6 +388,8 @@ class Handler(BaseHTTPRequestHandler):
         if note:
             entry["note"] = note
         entry["ms"] = round((time.time() - started) * 1000, 1)
+        if status:  # 0: an injected connection reset, nothing to send
+            self.send(status, data, resp_headers, resp_ctype)
         sim.write_log(f"{entry['time']} site={site_name} {method} {rel}{'?' + raw_query if raw_query else ''} "
                       f"{status} {entry['ms']}ms auth={entry.get('principal', entry.get('auth'))}"
                       + (f" note={note!r}" if note else ""))
@@ -394,14 +399,14 @@ class Handler(BaseHTTPRequestHandler):
         site = sim.sites.get(site_name)
         if site is None:
             sim.add_violation(site_name, method, rel, "request", f"request to unknown site '{site_name}'", source="simulator")
-            data = self.send(404, {"errorMessages": [f"Site '{site_name}' does not exist."], "errors": {}})
-            return 404, data, "unknown site", {}, "application/json"
+            data = self.encode({"errorMessages": [f"Site '{site_name}' does not exist."], "errors": {}})
+            return 404, data, "unknown site", {}, "application/json;charset=UTF-8"
         op, reason = sim.contract.find(method, rel)
         if op is None:
             sim.add_violation(site_name, method, rel, "request", reason)
             status = 405 if "no " + method in reason else 404
-            data = self.send(status, {"errorMessages": ["null for uri: " + site.url(rel)], "errors": {}})
-            return status, data, reason, {}, "application/json"
+            data = self.encode({"errorMessages": ["null for uri: " + site.url(rel)], "errors": {}})
+            return status, data, reason, {}, "application/json;charset=UTF-8"
         entry["operation"] = op.operation_id
         for problem in sim.contract.check_request(op, rel, query_pairs, self.headers, body, ctype):
             sim.add_violation(site_name, method, rel, "request", problem, op.operation_id, source=op.source)
@@ -427,7 +432,8 @@ class Handler(BaseHTTPRequestHandler):
             traceback.print_exc()
             sim.add_violation(site_name, method, rel, "response", f"simulator error: {exc!r}", op.operation_id, source="simulator")
             resp = api.Resp(500, {"errorMessages": [f"Internal simulator error: {exc!r}"], "errors": {}})
-        data = self.send(resp.status, resp.body, resp.headers, resp.content_type)
+        # Check before sending: a client that asks for violations right after the answer must see them.
+        data = self.encode(resp.body)
         for problem in sim.contract.check_response(op, rel, query_pairs, self.headers, body, ctype, resp.status,
                                                    resp.headers, data, resp.content_type if data else "",
                                                    binary=resp.binary):
@@ -447,11 +453,11 @@ class Handler(BaseHTTPRequestHandler):
         if payload is None:
             payload = {"errorMessages": [{429: "Rate limit exceeded.", 503: "Service Unavailable"}.get(status, f"Error {status}")],
                        "errors": {}}
-        data = self.send(status, payload, headers)
+        data = self.encode(payload)
         for problem in self.sim.contract.check_response(op, rel, query_pairs, self.headers, body, ctype, status,
                                                         headers, data, "application/json"):
             self.sim.add_violation(None, op.method, rel, "response", f"(injected fault) {problem}", op.operation_id, status)
-        return status, data, f"fault {fault['id']}", headers, "application/json"
+        return status, data, f"fault {fault['id']}", headers, "application/json;charset=UTF-8"
 
     def run_operation(self, site: Site, op, rel, query_pairs, ctype, body, entry) -> api.Resp:
         sim = self.sim
@@ -536,6 +542,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send(status, out.encode() if isinstance(out, str) else out, content_type=ctype or "text/plain")
         else:
             self.send(status, out)
+        if not path.startswith("/__sim/avatar/"):
+            sim.write_log(f"{now_iso()} ADMIN {method} {path}{'?' + raw_query if raw_query else ''} {status}")
 
     def admin_route(self, method: str, path: str, params: dict, spec: Any):
         sim = self.sim

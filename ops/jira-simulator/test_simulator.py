@@ -81,6 +81,7 @@ class Receiver:
     def __init__(self):
         self.received: queue.Queue = queue.Queue()
         self.statuses: list[int] = []
+        self.on_receive = None   # called with the request before answering (e.g. to call Jira back)
         outer = self
 
         class H(BaseHTTPRequestHandler):
@@ -90,7 +91,10 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 status = outer.statuses.pop(0) if outer.statuses else 204
-                outer.received.put({"path": self.path, "headers": dict(self.headers), "body": json.loads(body), "status": status})
+                got = {"path": self.path, "headers": dict(self.headers), "body": json.loads(body), "status": status}
+                if outer.on_receive:
+                    got["callback"] = outer.on_receive(got)
+                outer.received.put(got)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -683,6 +687,22 @@ class OutgoingTests(SimTestCase):
         self.assertNotIn("X-Atlassian-Webhook-Retry", first["headers"])
         self.assertEqual(second["headers"]["X-Atlassian-Webhook-Retry"], "1")
         self.assertEqual(first["headers"]["X-Atlassian-Webhook-Identifier"], second["headers"]["X-Atlassian-Webhook-Identifier"])
+
+    def test_app_can_call_back_while_a_delivery_is_under_way(self):
+        self.admin("POST", f"/__sim/sites/{self.site}/apps", {
+            "key": "hooks", "clientKey": CLIENT_KEY, "sharedSecret": SECRET, "baseUrl": self.receiver.base,
+            "webhooks": [{"event": "jira:issue_created", "url": "/hooks/created"}]})
+        self.create_issue()
+        self.receiver.next()
+        self.receiver.on_receive = lambda got: self.jira("GET", "/rest/api/3/issue/ACME-1", query="fields=summary")[0]
+        try:
+            started = time.time()
+            status, results = self.admin("POST", f"/__sim/sites/{self.site}/webhooks", {"event": "jira:issue_created", "issue": "ACME-1"})
+            self.assertEqual((status, results[0]["status"]), (200, 204), results)
+            self.assertEqual(self.receiver.next()["callback"], 200)
+            self.assertLess(time.time() - started, 5)
+        finally:
+            self.receiver.on_receive = None
 
     def test_signed_install_callback(self):
         status, record = self.admin("POST", f"/__sim/sites/{self.site}/lifecycle", {"event": "installed"})

@@ -560,9 +560,7 @@ class Handler(BaseHTTPRequestHandler):
             site = sim.sites.get(m.group(1))
             if site is None:
                 raise SimError(404, [f"Site '{m.group(1)}' does not exist."])
-            sub = m.group(2)
-            with site.lock:
-                return self.admin_site(method, site, sub, spec)
+            return self.admin_site(method, site, m.group(2), spec)
         if path == "/__sim/faults":
             if method == "POST":
                 fault = {"id": spec.get("id") or f"fault-{sim.next_seq()}", "site": spec.get("site"),
@@ -625,6 +623,13 @@ class Handler(BaseHTTPRequestHandler):
         raise SimError(404, [f"No admin resource {method} {path}"])
 
     def admin_site(self, method: str, site: Site, sub: Optional[str], spec: Any):
+        # Deliveries run without the site's lock: the app may call back into this site meanwhile.
+        if sub in ("webhooks", "lifecycle") and method == "POST":
+            return self.admin_delivery(site, sub, spec)
+        with site.lock:
+            return self.admin_site_locked(method, site, sub, spec)
+
+    def admin_site_locked(self, method: str, site: Site, sub: Optional[str], spec: Any):
         sim = self.sim
         if sub is None and method == "GET":
             return 200, sim.site_summary(site, full=True), None
@@ -638,7 +643,11 @@ class Handler(BaseHTTPRequestHandler):
         if sub == "options" and method == "POST":
             sim.apply_options(site, spec)
             return 200, sim.site_summary(site)["options"], None
-        if sub == "webhooks" and method == "POST":
+        raise SimError(404, [f"No admin resource {method} /__sim/sites/{site.name}/{sub or ''}"])
+
+    def admin_delivery(self, site: Site, sub: str, spec: Any):
+        sim = self.sim
+        if sub == "webhooks":
             event = spec["event"]
             if event not in WEBHOOK_EVENTS:
                 raise SimError(400, [f"event must be one of {list(WEBHOOK_EVENTS)}"])
@@ -650,25 +659,26 @@ class Handler(BaseHTTPRequestHandler):
                 extra["changelog"] = {"id": site.next_id("changelog"), "items": spec["changelog"]}
             if spec.get("issue_event_type_name"):
                 extra["issue_event_type_name"] = spec["issue_event_type_name"]
-            payload = spec.get("payload") or sim.webhook_payload(site, event, issue.id, extra)
-            targets = sim.webhook_targets(site, event)
-            if spec.get("url"):
-                app = site.apps[spec["app"]] if spec.get("app") else next(iter(site.apps.values()))
-                targets = [(app, spec["url"])]
-            if not targets:
-                raise SimError(400, [f"No installed app of site '{site.name}' subscribes to {event}."])
-            project_key = site.projects[issue.project_id].key
-            results = [sim.deliver(site, app, event, outgoing.target_url(app, site, url, issue, project_key),
-                                   payload, spec.get("user"), signing="hs256") for app, url in targets]
+            with site.lock:
+                payload = spec.get("payload") or sim.webhook_payload(site, event, issue.id, extra)
+                targets = sim.webhook_targets(site, event)
+                if spec.get("url"):
+                    app = site.apps[spec["app"]] if spec.get("app") else next(iter(site.apps.values()))
+                    targets = [(app, spec["url"])]
+                if not targets:
+                    raise SimError(400, [f"No installed app of site '{site.name}' subscribes to {event}."])
+                project_key = site.projects[issue.project_id].key
+                urls = [(app, outgoing.target_url(app, site, url, issue, project_key)) for app, url in targets]
+            results = [sim.deliver(site, app, event, url, payload, spec.get("user"), signing="hs256") for app, url in urls]
             return 200, results, None
-        if sub == "lifecycle" and method == "POST":
+        if sub == "lifecycle":
             event = spec["event"]
             if event not in LIFECYCLE_EVENTS:
                 raise SimError(400, [f"event must be one of {list(LIFECYCLE_EVENTS)}"])
             app = site.apps[spec["app"]] if spec.get("app") else next(iter(site.apps.values()))
             return 200, sim.send_lifecycle(site, app, event, new_secret=bool(spec.get("newSharedSecret")),
                                            signed_install=spec.get("signedInstall", True)), None
-        raise SimError(404, [f"No admin resource {method} /__sim/sites/{site.name}/{sub or ''}"])
+        raise SimError(404, [f"No admin resource POST /__sim/sites/{site.name}/{sub}"])
 
 
 def make_server(sim: Simulator, host: str, port: int) -> ThreadingHTTPServer:

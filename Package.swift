@@ -82,6 +82,8 @@ let package = Package(
         sharedLibrary("Mail", dependencies: [crypto]),
         // Jira Cloud: REST client, Atlassian Connect JWT (HS256 + qsh, RS256 install callbacks), ADF.
         sharedLibrary("Jira", dependencies: ["Curl", crypto, cryptoExtras, log]),
+        // Tenants: lifecycle payloads, the tenants table with sealed shared secrets, the app descriptor.
+        sharedLibrary("Tenancy", dependencies: ["Postgres", "Encryption"]),
 
         // Executables.
         service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "Mail", argumentParser, log]),
@@ -104,5 +106,6 @@ let package = Package(
         // Test inputs (messages, Python's second opinion) are read from the source tree.
         tests(for: "Mail", exclude: ["Corpus", "Expectations"]),
         tests(for: "Jira", dependencies: ["Curl", log]),
+        tests(for: "Tenancy", dependencies: ["Postgres", "Encryption", log]),
     ]
 )

@@ -10,5 +10,8 @@ cd "$repo"
 source "$repo/ops/local-prelude.sh"
 trap '"$repo/ops/stack/down.sh" >/dev/null 2>&1 || true' EXIT
 
+# The Jira simulator's own tests (auth, qsh vectors, contract check, faults); no stack needed.
+"$repo/.deps/venv/bin/python" "$repo/ops/jira-simulator/test_simulator.py"
+
 swift build --build-tests
 swift test --skip-build "$@"

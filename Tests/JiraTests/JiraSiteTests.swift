@@ -5,6 +5,6 @@ import Testing
 struct JiraSiteTests {
     @Test("the base URL is kept without trailing slashes")
     func baseURL() {
-        #expect(JiraSite(baseURL: "https://acme.atlassian.net//").baseURL == "https://acme.atlassian.net")
+        #expect(JiraSite(baseURL: "https://acme.atlassian.net//", authentication: .apiToken(email: "a@b.c", token: "t")).baseURL == "https://acme.atlassian.net")
     }
 }

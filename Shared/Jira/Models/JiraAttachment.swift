@@ -1,0 +1,11 @@
+/// An attachment's metadata.
+public struct JiraAttachment: Sendable, Hashable, Codable {
+    public var id: String
+    public var filename: String
+    public var size: Int64?
+    public var mimeType: String?
+    /// The URL of its content (``JiraClient/downloadAttachment(id:to:maxBytes:)`` fetches it by id).
+    public var content: String?
+    public var created: String?
+    public var author: JiraUser?
+}

@@ -1,0 +1,36 @@
+/// A Jira user, as Jira shows it to us. Jira hides `emailAddress` (and may alter `displayName`)
+/// when the user's privacy settings say so.
+public struct JiraUser: Sendable, Hashable, Codable {
+    /// The account id, stable across Atlassian products.
+    public var accountId: String
+    public var displayName: String?
+    /// `nil` when hidden by the user's privacy settings.
+    public var emailAddress: String?
+    public var active: Bool?
+    /// `atlassian` (a person), `app` or `customer`.
+    public var accountType: String?
+    public var timeZone: String?
+
+    public init(
+        accountId: String, displayName: String? = nil, emailAddress: String? = nil, active: Bool? = nil,
+        accountType: String? = nil, timeZone: String? = nil
+    ) {
+        self.accountId = accountId
+        self.displayName = displayName
+        self.emailAddress = emailAddress
+        self.active = active
+        self.accountType = accountType
+        self.timeZone = timeZone
+    }
+}
+
+/// What a search by email address found.
+public enum JiraUserMatch: Sendable, Hashable {
+    /// A user whose visible email address is the one searched for (compared without case).
+    case exact(JiraUser)
+    /// No visible address matched, but Jira returned exactly one active user whose address is
+    /// hidden: Jira matches hidden addresses only in full, so this is very likely the user.
+    case hiddenEmail(JiraUser)
+    /// Nobody, or several users with hidden addresses (no way to choose).
+    case none
+}

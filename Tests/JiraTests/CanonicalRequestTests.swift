@@ -21,6 +21,10 @@ struct CanonicalRequestTests {
         let target = "/path/to/service?zee_last=param&repeated=parameter%201&first=param&repeated=parameter%202"
         let request = CanonicalRequest(method: "GET", target: target)
         #expect(request.canonicalString == "GET&/path/to/service&first=param&repeated=parameter%201,parameter%202&zee_last=param")
+        // The Haskell atlassian-connect-core library's doctest: names sort by code point (A, B, a, b).
+        let codePoints = CanonicalRequest(method: "GET", target: "/path/to/service?a=1&A=2&b=3&B=4")
+        #expect(codePoints.canonicalString == "GET&/path/to/service&A=2&B=4&a=1&b=3")
+        #expect(codePoints.queryStringHash == "70282c7cf82834bd5a3d6dacda1b4ccd5cf5860a63a1fa2fb86b64d576e6a1d5")
     }
 
     @Test("a token Jira issued: its qsh hashes the add-on request it came with, jwt parameter left out")

@@ -4,7 +4,8 @@ implementations other than ours, for the Swift tests to check against.
 
 - qsh: an independent Python implementation of the rule Atlassian documents in "Understanding JWT
   for Connect apps" (canonical method, path, sorted and percent-encoded query; repeated values
-  sorted and comma-joined; jwt parameter left out), hashed with hashlib.
+  sorted as text by UTF-16 code units, as atlassian-jwt's Java code does, then encoded and
+  comma-joined; jwt parameter left out), hashed with hashlib.
 - Tokens: PyJWT 2.x (HS256, HS512, none, RS256) with keys made by the `cryptography` package.
 
 Regenerate (keys are random, so every run writes new tokens; the tests hold either way):
@@ -43,8 +44,12 @@ def canonical(method, path, params):
     for name, value in params:
         if name == "jwt":
             continue
-        grouped.setdefault(encode(name), []).append(encode(value))
-    query = "&".join(f"{name}={','.join(sorted(values))}" for name, values in sorted(grouped.items()))
+        grouped.setdefault(encode(name), []).append(value)
+    # Repeated values: sorted as text by UTF-16 code units (Java's String order), then encoded.
+    query = "&".join(
+        f"{name}={','.join(encode(v) for v in sorted(values, key=lambda v: v.encode('utf-16-be')))}"
+        for name, values in sorted(grouped.items())
+    )
     return f"{method.upper()}&{path}&{query}"
 
 
@@ -64,6 +69,8 @@ QSH_CASES = [
     ("GET", "/x", [("q", "space here"), ("star", "a*b"), ("tilde", "~user"), ("slash", "a/b?c=d&e")]),
     ("GET", "/x", [("name", "Jürgen Müller"), ("emoji", "😀"), ("empty", ""), ("jwt", "ignored.token.here")]),
     ("GET", "/x", [("expand", "names"), ("expand", "changelog"), ("expand", "Names")]),
+    ("GET", "/x", [("v", "a/"), ("v", "a."), ("v", "a b"), ("v", "\U0001F600"), ("v", "\uFFFD")]),
+    ("GET", "/x", [("a", "1"), ("A", "2"), ("b", "3"), ("B", "4")]),
 ]
 
 

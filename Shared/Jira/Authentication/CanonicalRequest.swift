@@ -7,8 +7,9 @@ import Crypto
 /// - the path is relative to the site's (or app's) base URL, as sent (percent-encoding kept),
 ///   `/` when empty, without a trailing `/`, with every `&` written `%26`;
 /// - the query lists each parameter once, sorted by percent-encoded name (code-point order), as
-///   `name=value`, a repeated parameter's percent-encoded values sorted and joined with `,`; the
-///   `jwt` parameter is left out. Names and values are percent-encoded as RFC 3986 unreserved
+///   `name=value`; a repeated parameter's values are sorted as decoded text (by UTF-16 code
+///   units, as Atlassian's Java implementation sorts them), then percent-encoded and joined with
+///   `,`; the `jwt` parameter is left out. Names and values are percent-encoded as RFC 3986 unreserved
 ///   (`A–Z a–z 0–9 - . _ ~` kept, everything else `%XX` of its UTF-8 bytes, upper-case hex), so a
 ///   space is `%20`, `+` is `%2B`, `*` is `%2A` and `~` stays `~`.
 ///
@@ -84,16 +85,12 @@ public struct CanonicalRequest: Sendable, Hashable {
     var canonicalQuery: String {
         var values: [String: [String]] = [:]
         for parameter in query where parameter.name != "jwt" {
-            values[Self.percentEncode(parameter.name), default: []].append(Self.percentEncode(parameter.value))
+            values[Self.percentEncode(parameter.name), default: []].append(parameter.value)
         }
-        return values.keys.sorted(by: Self.codePointOrder).map { name in
-            name + "=" + values[name]!.sorted(by: Self.codePointOrder).joined(separator: ",")
+        return values.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name in
+            let sorted = values[name]!.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+            return name + "=" + sorted.map(Self.percentEncode).joined(separator: ",")
         }.joined(separator: "&")
-    }
-
-    /// Orders ASCII strings by their bytes (percent-encoded text is ASCII).
-    private static func codePointOrder(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
     /// `text` percent-encoded as RFC 3986 unreserved characters, upper-case hex.

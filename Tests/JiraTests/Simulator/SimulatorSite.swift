@@ -27,7 +27,10 @@ struct SimulatorSite {
     /// Creates a fresh site: project ACME, two custom fields, four users (one with a hidden
     /// address, one inactive), and the installed Connect app `mailbridge-tests` whose
     /// `jiraEntityProperties` index `mailbridge.message` / `messageId`.
-    static func create() async throws -> SimulatorSite {
+    ///
+    /// The app's base URL (`appBaseURL`) has nothing listening: webhooks and lifecycle callbacks
+    /// the simulator sends fail once, unretried, and are read back from its delivery records.
+    static func create(appBaseURL: String = "http://127.0.0.1:9/app") async throws -> SimulatorSite {
         let root = try TestEnvironment.require("MAILBRIDGE_TEST_JIRA_URL")
         guard let rootURL = URL(string: root) else { throw TestFailure("MAILBRIDGE_TEST_JIRA_URL \(root) is not a URL") }
         let name = TestEnvironment.uniqueName("jira-tests")
@@ -46,13 +49,15 @@ struct SimulatorSite {
             ],
             "apps": [[
                 "key": appKey, "name": "Mailbridge tests", "clientKey": "\(name)-client-key", "sharedSecret": sharedSecret,
-                "baseUrl": "http://127.0.0.1:9", "scopes": ["READ", "WRITE", "DELETE"], "installed": true,
+                "baseUrl": appBaseURL, "scopes": ["READ", "WRITE", "DELETE"], "installed": true,
+                "lifecycle": ["installed": "/installed", "uninstalled": "/uninstalled", "enabled": "/enabled", "disabled": "/disabled"],
                 "jiraEntityProperties": [[
                     "key": "mailbridge-message-index", "entityType": "issue",
                     "keyConfigurations": [["propertyKey": "mailbridge.message",
                                            "extractions": [["objectName": "messageId", "type": "string", "alias": "mailbridgeMessageId"]]]],
                 ]],
             ]],
+            "options": ["webhookRetries": 0],
         ]
         let answer = try await admin(rootURL, .post, "__sim/sites", spec)
         guard answer.status == 201, let summary = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any],
@@ -91,6 +96,21 @@ struct SimulatorSite {
         if let retryAfter { spec["retryAfter"] = retryAfter }
         let answer = try await Self.admin(root, .post, "__sim/faults", spec)
         guard (200..<300).contains(answer.status) else { throw TestFailure("fault refused: HTTP \(answer.status)") }
+    }
+
+    /// The clientKey of the site's app.
+    var clientKey: String { "\(name)-client-key" }
+
+    /// Asks the simulator to send a webhook or lifecycle callback now (`kind` is `webhooks` or
+    /// `lifecycle`) and returns its (first) delivery record.
+    func send(_ kind: String, _ spec: [String: Any]) async throws -> [String: Any] {
+        let answer = try await Self.admin(root, .post, "__sim/sites/\(name)/\(kind)", spec)
+        let decoded = try JSONSerialization.jsonObject(with: Data(answer.body))
+        // Webhooks answer every delivery (one per subscription), lifecycle calls the one.
+        guard answer.status == 200, let record = (decoded as? [String: Any]) ?? (decoded as? [[String: Any]])?.first else {
+            throw TestFailure("the simulator did not send \(kind): HTTP \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+        }
+        return record
     }
 
     /// Drops the site.

@@ -10,18 +10,15 @@ extension JiraClient {
         return try decode([JiraUser].self, from: try await send(request), request)
     }
 
-    /// The user with email address `email` (see ``JiraUserMatch`` for how hidden addresses are
-    /// handled). Only `atlassian` accounts (people) are considered.
-    public func user(withEmail email: String) async throws -> JiraUserMatch {
+    /// The active person (`atlassian` account) whose visible email address is `email`
+    /// (compared without regard to case); `nil` when there is none.
+    ///
+    /// Only a visible address counts: Jira neither shows nor matches addresses its users hide,
+    /// and a display name is no proof of an address (anyone may name themselves after one).
+    public func user(withEmail email: String) async throws -> JiraUser? {
         let wanted = email.lowercased()
-        let people = try await searchUsers(query: email).filter { ($0.accountType ?? "atlassian") == "atlassian" }
-        if let exact = people.first(where: { $0.emailAddress?.lowercased() == wanted }) {
-            return .exact(exact)
+        return try await searchUsers(query: email).first { user in
+            (user.accountType ?? "atlassian") == "atlassian" && user.active != false && user.emailAddress?.lowercased() == wanted
         }
-        let hidden = people.filter { ($0.emailAddress ?? "").isEmpty && $0.active != false }
-        if hidden.count == 1, people.allSatisfy({ ($0.emailAddress ?? "").isEmpty }) {
-            return .hiddenEmail(hidden[0])
-        }
-        return .none
     }
 }

@@ -23,14 +23,3 @@ public struct JiraUser: Sendable, Hashable, Codable {
         self.timeZone = timeZone
     }
 }
-
-/// What a search by email address found.
-public enum JiraUserMatch: Sendable, Hashable {
-    /// A user whose visible email address is the one searched for (compared without case).
-    case exact(JiraUser)
-    /// No visible address matched, but Jira returned exactly one active user whose address is
-    /// hidden: Jira matches hidden addresses only in full, so this is very likely the user.
-    case hiddenEmail(JiraUser)
-    /// Nobody, or several users with hidden addresses (no way to choose).
-    case none
-}

@@ -86,7 +86,7 @@ let package = Package(
         sharedLibrary("Tenancy", dependencies: ["Postgres", "Encryption"]),
 
         // Executables.
-        service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "Mail", argumentParser, log]),
+        service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "Mail", "Tenancy", argumentParser, log]),
         .executableTarget(
             name: "mailbridge-bench",
             dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "ObjectStorage", "Mail", argumentParser, log],

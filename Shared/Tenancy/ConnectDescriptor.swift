@@ -11,6 +11,11 @@ public struct ConnectDescriptor: Sendable {
         "comment_created", "comment_updated", "comment_deleted",
     ]
 
+    /// The issue property holding an inbound mail's Message-ID, and the JSON path Jira indexes
+    /// for JQL (`issue.property[mailbridge.message].messageId = "…"`): how a retried create finds
+    /// the issue an earlier attempt made.
+    public static let messageProperty = (key: "mailbridge.message", path: "messageId")
+
     /// Paths the webhook receipt service serves, relative to `baseURL`.
     public enum Path {
         public static let installed = "/lifecycle/installed"
@@ -55,7 +60,17 @@ public struct ConnectDescriptor: Sendable {
             apiMigrations: ["signed-install": true, "context-qsh": true],
             lifecycle: .init(installed: Path.installed, uninstalled: Path.uninstalled, enabled: Path.enabled, disabled: Path.disabled),
             scopes: ["READ", "WRITE"],
-            modules: .init(webhooks: Self.webhookEvents.map { .init(event: $0, url: Path.webhooks, excludeBody: false) }))
+            modules: .init(
+                webhooks: Self.webhookEvents.map { .init(event: $0, url: Path.webhooks, excludeBody: false) },
+                jiraEntityProperties: [
+                    .init(
+                        key: "mailbridge-message-index", name: .init(value: "Mailbridge message index"), entityType: "issue",
+                        keyConfigurations: [
+                            .init(
+                                propertyKey: Self.messageProperty.key,
+                                extractions: [.init(objectName: Self.messageProperty.path, type: "string")])
+                        ])
+                ]))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return Array(try encoder.encode(descriptor))
@@ -66,7 +81,16 @@ public struct ConnectDescriptor: Sendable {
         struct Authentication: Encodable { var type: String }
         struct Lifecycle: Encodable { var installed, uninstalled, enabled, disabled: String }
         struct Webhook: Encodable { var event: String; var url: String; var excludeBody: Bool }
-        struct Modules: Encodable { var webhooks: [Webhook] }
+        struct Name: Encodable { var value: String }
+        struct Extraction: Encodable { var objectName: String; var type: String }
+        struct KeyConfiguration: Encodable { var propertyKey: String; var extractions: [Extraction] }
+        struct EntityProperty: Encodable {
+            var key: String
+            var name: Name
+            var entityType: String
+            var keyConfigurations: [KeyConfiguration]
+        }
+        struct Modules: Encodable { var webhooks: [Webhook]; var jiraEntityProperties: [EntityProperty] }
         var key: String
         var name: String
         var description: String

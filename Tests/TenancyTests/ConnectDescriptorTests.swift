@@ -16,6 +16,11 @@ struct ConnectDescriptorTests {
         #expect(lifecycle == ["installed": "/lifecycle/installed", "uninstalled": "/lifecycle/uninstalled", "enabled": "/lifecycle/enabled", "disabled": "/lifecycle/disabled"])
         let webhooks = try #require((object["modules"] as? [String: Any])?["webhooks"] as? [[String: Any]])
         #expect(webhooks.compactMap { $0["event"] as? String } == ConnectDescriptor.webhookEvents)
+        // The Message-ID property is indexed, so reconciliation can find it with JQL.
+        let properties = try #require((object["modules"] as? [String: Any])?["jiraEntityProperties"] as? [[String: Any]])
+        let configuration = try #require((properties.first?["keyConfigurations"] as? [[String: Any]])?.first)
+        #expect(configuration["propertyKey"] as? String == "mailbridge.message")
+        #expect((configuration["extractions"] as? [[String: String]])?.first == ["objectName": "messageId", "type": "string"])
     }
 
     @Test("bad configuration is refused with the field named")

@@ -51,6 +51,7 @@ let package = Package(
     products: [
         .executable(name: "mailbridge", targets: ["mailbridge"]),
         .executable(name: "mailbridge-bench", targets: ["mailbridge-bench"]),
+        .executable(name: "mailbridge-webhooks", targets: ["mailbridge-webhooks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -84,9 +85,12 @@ let package = Package(
         sharedLibrary("Jira", dependencies: ["Curl", crypto, cryptoExtras, log]),
         // Tenants: lifecycle payloads, the tenants table with sealed shared secrets, the app descriptor.
         sharedLibrary("Tenancy", dependencies: ["Postgres", "Encryption"]),
+        // Webhook receipt: Jira webhooks and lifecycle callbacks verified, dropped early or sealed into Kafka.
+        sharedLibrary("WebhookReceipt", dependencies: ["Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", hummingbird, log, metrics, lifecycle, crypto]),
 
         // Executables.
         service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "Mail", "Tenancy", argumentParser, log]),
+        service("mailbridge-webhooks", folder: "Webhooks", dependencies: ["WebhookReceipt", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", log]),
         .executableTarget(
             name: "mailbridge-bench",
             dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "ObjectStorage", "Mail", argumentParser, log],
@@ -107,5 +111,6 @@ let package = Package(
         tests(for: "Mail", exclude: ["Corpus", "Expectations"]),
         tests(for: "Jira", dependencies: ["Curl", log]),
         tests(for: "Tenancy", dependencies: ["Postgres", "Encryption", log]),
+        tests(for: "WebhookReceipt", dependencies: ["Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", "Curl", log]),
     ]
 )

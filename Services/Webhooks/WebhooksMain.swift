@@ -1,0 +1,52 @@
+import Encryption
+import Foundation
+import Jira
+import Kafka
+import Logging
+import Platform
+import Postgres
+import Tenancy
+import WebhookReceipt
+
+/// `mailbridge-webhooks`: the only service Jira talks to. Reads its configuration from
+/// `MAILBRIDGE_*` variables (see `WebhooksSettings`), then runs the Postgres pool, the Kafka
+/// producer, the notification-scheme poller, the HTTP server and the health server as one
+/// service group that stops gracefully on SIGTERM or SIGINT.
+@main
+enum WebhooksMain {
+    static func main() async {
+        let settings: WebhooksSettings
+        do {
+            settings = try WebhooksSettings.fromEnvironment()
+        } catch {
+            FileHandle.standardError.write(Data("mailbridge-webhooks: configuration: \(error)\n".utf8))
+            exit(2)
+        }
+        MailbridgeLogging.bootstrap(level: settings.logLevel, hasher: settings.hasher)
+        let registry = MailbridgeMetrics.bootstrap()
+        let logger = Logger(label: "mailbridge-webhooks")
+        do {
+            let pool = PostgresPool(configuration: PostgresConfiguration(connectionString: settings.postgresURL), logger: logger)
+            let keys = TenantKeyStore(pool: pool, keyEncryptionKeys: settings.keyEncryptionKeys, logger: logger)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers), logger: logger)
+            let app = WebhookReceiptApp(
+                host: settings.host, port: settings.port, configuration: settings.receipt, descriptor: try settings.descriptor.json(),
+                pool: pool, keys: keys, credentialKeys: settings.credentialKeys, producer: producer,
+                schemeRefreshInterval: settings.schemeRefreshInterval, hasher: settings.hasher, logger: logger)
+            let health = HealthServer(
+                host: settings.healthHost, port: settings.healthPort,
+                checks: [
+                    ReadinessCheck(name: "postgres") { _ = try await pool.query("SELECT 1") },
+                    ReadinessCheck(name: "notification-schemes") {
+                        guard app.schemes.isLoaded else { throw WebhookReceiptError("notification schemes not loaded yet") }
+                    },
+                ],
+                registry: registry, logger: logger)
+            // Started in this order, stopped in reverse: the HTTP server stops before the producer flushes.
+            try await ServiceRunner.run([pool, producer, app.schemes, health, app.server], logger: logger)
+        } catch {
+            logger.critical("mailbridge-webhooks stopped", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Synchronization
+
+/// Runs work that cannot be cancelled (a Kafka send waiting for its delivery report) with a
+/// deadline for the caller: the caller gets the result, or `DeadlineExceeded` once `limit`
+/// passes, whichever comes first. The work itself goes on to its own end in the background.
+enum Deadline {
+    struct Exceeded: Error, CustomStringConvertible {
+        let limit: Duration
+        var description: String { "no result within \(limit)" }
+    }
+
+    static func run<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let slot = ResumeOnce<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            slot.install(continuation)
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                if !Task.isCancelled { slot.resume(with: .failure(Exceeded(limit: limit))) }
+            }
+            Task {
+                do {
+                    let value = try await work()
+                    timer.cancel()
+                    slot.resume(with: .success(value))
+                } catch {
+                    timer.cancel()
+                    slot.resume(with: .failure(error))
+                }
+            }
+        }
+    }
+}
+
+/// A continuation resumed by whichever of several racers comes first; the others are ignored.
+final class ResumeOnce<T: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+
+    func install(_ continuation: CheckedContinuation<T, any Error>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        let waiting = continuation.withLock { slot -> CheckedContinuation<T, any Error>? in
+            defer { slot = nil }
+            return slot
+        }
+        waiting?.resume(with: result)
+    }
+}

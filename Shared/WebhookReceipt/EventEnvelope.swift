@@ -1,0 +1,63 @@
+import Foundation
+
+/// The versioned value of every Mailbridge topic record (DESIGN §2):
+/// `{ "v": 1, "id": <uuid>, "tenant": …, "type": …, "at": …, "body": <sealed, base64> }`.
+///
+/// `body` is the event sealed by `TenantCipher` for the tenant with the topic's name as purpose,
+/// so only a holder of the tenant's data key reads it, and shredding the key makes it unreadable.
+public struct EventEnvelope: Sendable, Codable, Equatable {
+    /// The envelope format version this code writes and reads.
+    public static let version = 1
+
+    public var v: Int
+    /// Stable across retries of the same event (see `EventIdentity`): consumers deduplicate by it.
+    public var id: String
+    /// Our tenant id (also the record key).
+    public var tenant: String
+    /// What the body is, e.g. `jira:issue_created` or `installed`.
+    public var type: String
+    /// When Mailbridge received the event, ISO 8601 with milliseconds, UTC.
+    public var at: String
+    /// The sealed body, base64.
+    public var body: String
+
+    public init(id: String, tenant: String, type: String, at: Date, sealedBody: [UInt8]) {
+        self.v = Self.version
+        self.id = id
+        self.tenant = tenant
+        self.type = type
+        self.at = Self.timestamp(at)
+        self.body = Data(sealedBody).base64EncodedString()
+    }
+
+    /// The sealed body's bytes.
+    /// - Throws: `WebhookReceiptError` when `body` is not base64.
+    public func sealedBody() throws -> [UInt8] {
+        guard let data = Data(base64Encoded: body) else {
+            throw WebhookReceiptError("envelope \(id): body is not base64")
+        }
+        return Array(data)
+    }
+
+    /// The envelope as JSON (sorted keys).
+    public func json() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self))
+    }
+
+    /// Reads an envelope.
+    /// - Throws: `WebhookReceiptError` when it is not JSON of this shape or of another version.
+    public init(json: [UInt8]) throws {
+        do {
+            self = try JSONDecoder().decode(EventEnvelope.self, from: Data(json))
+        } catch {
+            throw WebhookReceiptError("not an event envelope: \(error)")
+        }
+        guard v == Self.version else { throw WebhookReceiptError("envelope \(id): version \(v), expected \(Self.version)") }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+    }
+}

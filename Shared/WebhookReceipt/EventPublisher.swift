@@ -1,0 +1,64 @@
+import Encryption
+import Foundation
+import Kafka
+
+/// Seals an event for its tenant, wraps it in an `EventEnvelope` and produces it keyed by the
+/// tenant id, returning only after the broker acknowledged the record (the producer's `acks=all`).
+public struct EventPublisher: Sendable {
+    private let producer: KafkaProducer
+    private let cipher: TenantCipher
+    private let deadline: Duration
+
+    /// - Parameter deadline: how long `publish` waits for the acknowledgement before it gives up
+    ///   (the record may still be written later; its id makes that harmless).
+    public init(producer: KafkaProducer, cipher: TenantCipher, deadline: Duration) {
+        self.producer = producer
+        self.cipher = cipher
+        self.deadline = deadline
+    }
+
+    /// Produces one event.
+    /// - Returns: the envelope as produced.
+    /// - Throws: `WebhookReceiptError` when sealing failed, the broker refused the record, or no
+    ///   acknowledgement came within the deadline. Then nothing is known to be stored: answer so
+    ///   that the sender retries.
+    @discardableResult
+    public func publish(topic: String, tenant: String, type: String, id: String, body: [UInt8], traceparent: String? = nil) async throws -> EventEnvelope {
+        let sealed: [UInt8]
+        do {
+            sealed = try await cipher.seal(body, tenant: tenant, purpose: topic)
+        } catch {
+            throw WebhookReceiptError("sealing a \(type) event for \(topic) failed: \(error)")
+        }
+        let envelope = EventEnvelope(id: id, tenant: tenant, type: type, at: Date(), sealedBody: sealed)
+        let message = KafkaProducerMessage(
+            topic: topic, key: Array(tenant.utf8), value: try envelope.json(),
+            headers: [
+                KafkaHeader(key: "content-type", value: Array("application/json".utf8)),
+                KafkaHeader(key: "traceparent", value: Array((traceparent ?? Self.newTraceparent()).utf8)),
+            ])
+        let producer = self.producer
+        do {
+            _ = try await Deadline.run(within: deadline) { try await producer.send(message) }
+        } catch {
+            throw WebhookReceiptError("producing to \(topic) was not acknowledged: \(error)")
+        }
+        return envelope
+    }
+
+    /// A W3C `traceparent` starting a new trace.
+    static func newTraceparent() -> String {
+        func hex(_ count: Int) -> String {
+            (0..<count).map { _ in String(UInt8.random(in: 0...255), radix: 16) }
+                .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        }
+        return "00-\(hex(16))-\(hex(8))-01"
+    }
+
+    /// Whether `value` is a well-formed W3C `traceparent` (version 00) worth passing on.
+    static func isTraceparent(_ value: String) -> Bool {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "00", parts[1].count == 32, parts[2].count == 16, parts[3].count == 2 else { return false }
+        return parts.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Jira
+import Tenancy
+
+/// Finds the tenant an HS256 Connect token names (`iss` = its client key) and verifies the token
+/// against that tenant's shared secret, with `qsh` bound to the request that carried it.
+struct TenantAuthenticator: Sendable {
+    enum Outcome: Sendable {
+        /// The token is valid for this tenant.
+        case verified(TenantRecord, JWTClaims)
+        /// The token is well-formed but names a client key we do not know.
+        case unknownTenant(clientKey: String)
+        /// Missing, malformed, wrongly signed, expired or for another request; `reason` is for
+        /// the log only (it names no secret).
+        case rejected(reason: String)
+    }
+
+    let directory: TenantDirectory
+    let verifier: ConnectTokenVerifier
+    let basePath: String
+
+    /// - Parameters:
+    ///   - target: the request target as received (`/path?query`).
+    /// - Throws: only when the database or the key store failed (not the caller's fault).
+    func authenticate(method: String, target: String, authorization: String?) async throws -> Outcome {
+        guard let text = JSONWebToken.token(authorization: authorization, target: target) else {
+            return .rejected(reason: "no JWT in Authorization or the jwt parameter")
+        }
+        let token: JSONWebToken
+        do {
+            token = try JSONWebToken(parsing: text)
+        } catch {
+            return .rejected(reason: "malformed JWT: \(error.reason.rawValue)")
+        }
+        guard token.header.alg == "HS256" else {
+            return .rejected(reason: "algorithm \(token.header.alg) where HS256 is required")
+        }
+        guard let issuer = token.claims.iss, !issuer.isEmpty else {
+            return .rejected(reason: "JWT without iss")
+        }
+        guard let tenant = try await directory.tenant(clientKey: issuer) else {
+            return .unknownTenant(clientKey: issuer)
+        }
+        let secret = try await directory.sharedSecret(of: tenant)
+        let request = CanonicalRequest(method: method, target: target, basePath: basePath)
+        do {
+            let claims = try verifier.verify(token, sharedSecret: secret.revealed, request: request)
+            return .verified(tenant, claims)
+        } catch {
+            return .rejected(reason: "\(error.reason.rawValue)")
+        }
+    }
+}

@@ -3,7 +3,8 @@ import Foundation
 /// The versioned value of every Mailbridge topic record (DESIGN §2):
 /// `{ "v": 1, "id": <uuid>, "tenant": …, "type": …, "at": …, "body": <sealed, base64> }`.
 ///
-/// `body` is the event sealed by `TenantCipher` for the tenant with the topic's name as purpose,
+/// `body` is the event sealed by `TenantCipher` for the tenant with the topic's unprefixed name
+/// (e.g. `jira.events`) as purpose,
 /// so only a holder of the tenant's data key reads it, and shredding the key makes it unreadable.
 public struct EventEnvelope: Sendable, Codable, Equatable {
     /// The envelope format version this code writes and reads.

@@ -18,15 +18,18 @@ public struct EventPublisher: Sendable {
     }
 
     /// Produces one event.
+    /// - Parameters:
+    ///   - purpose: the sealing purpose: the topic's name without the deployment prefix (see
+    ///     `WebhookReceiptConfiguration.Topics`), so a consumer opens it with the same words.
     /// - Returns: the envelope as produced.
     /// - Throws: `WebhookReceiptError` when sealing failed, the broker refused the record, or no
     ///   acknowledgement came within the deadline. Then nothing is known to be stored: answer so
     ///   that the sender retries.
     @discardableResult
-    public func publish(topic: String, tenant: String, type: String, id: String, body: [UInt8], traceparent: String? = nil) async throws -> EventEnvelope {
+    public func publish(topic: String, purpose: String, tenant: String, type: String, id: String, body: [UInt8], traceparent: String? = nil) async throws -> EventEnvelope {
         let sealed: [UInt8]
         do {
-            sealed = try await cipher.seal(body, tenant: tenant, purpose: topic)
+            sealed = try await cipher.seal(body, tenant: tenant, purpose: purpose)
         } catch {
             throw WebhookReceiptError("sealing a \(type) event for \(topic) failed: \(error)")
         }

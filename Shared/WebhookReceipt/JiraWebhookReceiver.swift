@@ -98,7 +98,7 @@ public struct JiraWebhookReceiver: Sendable {
         let id = EventIdentity.id(tenant: tenant.tenantID, deliveryIdentifier: deliveryIdentifier, body: body)
         do {
             try await publisher.publish(
-                topic: topic, tenant: tenant.tenantID, type: event.event, id: id, body: body,
+                topic: topic, purpose: WebhookReceiptConfiguration.Topics.eventsPurpose, tenant: tenant.tenantID, type: event.event, id: id, body: body,
                 traceparent: traceparent.flatMap { EventPublisher.isTraceparent($0) ? $0 : nil })
         } catch {
             logger.error("webhook deferred: not stored", metadata: ["tenant": "\(tenant.tenantID)", "id": "\(id)", "error": "\(error)"])

@@ -76,7 +76,7 @@ public struct LifecycleReceiver: Sendable {
         let id = EventIdentity.id(tenant: tenant.tenantID, deliveryIdentifier: nil, body: body)
         do {
             try await publisher.publish(
-                topic: configuration.topics.lifecycle, tenant: tenant.tenantID, type: kind.rawValue, id: id,
+                topic: configuration.topics.lifecycle, purpose: WebhookReceiptConfiguration.Topics.lifecyclePurpose, tenant: tenant.tenantID, type: kind.rawValue, id: id,
                 body: try LifecycleNotice(event: event, tenant: tenant).json())
         } catch {
             logger.error("lifecycle recorded but not announced", metadata: ["tenant": "\(tenant.tenantID)", "error": "\(error)"])

@@ -5,15 +5,20 @@ import Jira
 public struct WebhookReceiptConfiguration: Sendable {
     /// Topic names, each with the deployment's prefix.
     public struct Topics: Sendable {
+        /// The sealing purposes of the bodies on these topics: their unprefixed names.
+        public static let eventsPurpose = "jira.events"
+        public static let lifecyclePurpose = "tenant.lifecycle"
+        public static let feedbackPurpose = "app.feedback"
+
         public var events: String
         public var lifecycle: String
         public var feedback: String
 
         /// The DESIGN §2 names behind `prefix` (e.g. `staging.`).
         public init(prefix: String = "") {
-            events = prefix + "jira.events"
-            lifecycle = prefix + "tenant.lifecycle"
-            feedback = prefix + "app.feedback"
+            events = prefix + Self.eventsPurpose
+            lifecycle = prefix + Self.lifecyclePurpose
+            feedback = prefix + Self.feedbackPurpose
         }
     }
 

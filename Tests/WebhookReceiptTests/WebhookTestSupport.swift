@@ -1,0 +1,302 @@
+import Curl
+import Encryption
+import Foundation
+import Jira
+import Kafka
+import Logging
+import Platform
+import Postgres
+import ServiceLifecycle
+import Synchronization
+import Tenancy
+import TestSupport
+
+@testable import WebhookReceipt
+
+/// A quiet logger for tests.
+func testLogger() -> Logger {
+    var logger = Logger(label: "webhook-tests")
+    logger.logLevel = .critical
+    return logger
+}
+
+let http = HTTPClient(configuration: .init(timeout: .seconds(30)))
+
+/// The service running in process on a free loopback port, over the local stack's Postgres and
+/// Kafka (topics of its own), with a Jira simulator site whose Connect app points at it.
+struct WebhookStack {
+    static let appKey = "mailbridge"
+    static let sharedSecret = "test-shared-secret-0123456789-abcdefghijkl"
+
+    let pool: PostgresPool
+    let keys: TenantKeyStore
+    let directory: TenantDirectory
+    let app: WebhookReceiptApp
+    let configuration: WebhookReceiptConfiguration
+    let baseURL: String
+    let brokers: String
+    let jiraURL: String
+    let site: String
+    let clientKey: String
+
+    var cipher: TenantCipher { TenantCipher(keys: keys) }
+
+    /// Runs `body` with a started stack and stops it afterwards.
+    /// - Parameters:
+    ///   - brokers: override to point the producer at a broker that is not there.
+    static func with<T>(
+        brokers brokerOverride: String? = nil, produceDeadline: Duration = .seconds(10), schemeRefresh: Duration = .milliseconds(200),
+        _ body: (WebhookStack) async throws -> T
+    ) async throws -> T {
+        let postgresURL = try TestEnvironment.require("MAILBRIDGE_TEST_POSTGRES_URL")
+        let brokers = try TestEnvironment.require("MAILBRIDGE_TEST_KAFKA_BROKERS")
+        let jiraURL = try TestEnvironment.require("MAILBRIDGE_TEST_JIRA_URL")
+        let keysDirectory = try TestEnvironment.require("MAILBRIDGE_TEST_JIRA_INSTALL_KEYS_DIR")
+        let logger = testLogger()
+        let pool = PostgresPool(
+            configuration: PostgresConfiguration(connectionString: postgresURL, minimumConnections: 0, maximumConnections: 4), logger: logger)
+        do {
+            try await PostgresMigrator(pool: pool, logger: logger).migrate(
+                try PostgresMigration.load(from: URL(fileURLWithPath: "Shared/Schema/Migrations")))
+            let prefix = TestEnvironment.uniqueName("wh") + "."
+            let topics = WebhookReceiptConfiguration.Topics(prefix: prefix)
+            try await KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: brokers), logger: logger).createTopics([
+                KafkaTopicSpecification(name: topics.events, partitions: 1),
+                KafkaTopicSpecification(name: topics.lifecycle, partitions: 1),
+            ])
+            let kek = try KeyEncryptionKey.random(id: TestEnvironment.uniqueName("kek"))
+            let credentials = try KeyEncryptionKey.random(id: TestEnvironment.uniqueName("cred"))
+            let credentialRing = try KeyEncryptionKeyRing(keys: [credentials], activeID: credentials.id)
+            let keys = TenantKeyStore(pool: pool, keyEncryptionKeys: try KeyEncryptionKeyRing(keys: [kek], activeID: kek.id), logger: logger)
+            let port = try freeLoopbackPort()
+            let baseURL = "http://127.0.0.1:\(port)"
+            var configuration = WebhookReceiptConfiguration(
+                appKey: appKey, appBaseURL: baseURL, installKeys: .directory(keysDirectory), topics: topics)
+            configuration.produceDeadline = produceDeadline
+            configuration.maximumBodyBytes = 64 * 1024
+            var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: brokerOverride ?? brokers)
+            producerConfiguration.messageTimeout = .seconds(30)
+            let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger, flushTimeout: .seconds(1))
+            let running = RunningSignal()
+            let app = WebhookReceiptApp(
+                host: "127.0.0.1", port: port, configuration: configuration,
+                descriptor: try ConnectDescriptor(appKey: appKey, baseURL: baseURL, vendorName: "Test", vendorURL: baseURL).json(),
+                pool: pool, keys: keys, credentialKeys: credentialRing, producer: producer, schemeRefreshInterval: schemeRefresh,
+                hasher: PIIHasher(key: Array(repeating: 7, count: 32)), logger: logger, onServerRunning: { _ in running.raise() })
+            let group = ServiceRunner.makeGroup([producer, app.schemes, app.server], gracefulShutdownTimeout: .seconds(5), logger: logger)
+            let runTask = Task { try await group.run() }
+            defer { runTask.cancel() }
+            try await running.wait(timeout: .seconds(20))
+            let site = TestEnvironment.uniqueName("wh")
+            let clientKey = TestEnvironment.uniqueName("client")
+            let stack = WebhookStack(
+                pool: pool, keys: keys,
+                directory: TenantDirectory(pool: pool, vault: CredentialVault(cipher: TenantCipher(keys: keys), credentialKeys: credentialRing), keys: keys),
+                app: app, configuration: configuration, baseURL: baseURL, brokers: brokers, jiraURL: jiraURL, site: site, clientKey: clientKey)
+            try await stack.createSite()
+            do {
+                let result = try await body(stack)
+                await group.triggerGracefulShutdown()
+                _ = try? await runTask.value
+                await pool.close()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                _ = try? await runTask.value
+                throw error
+            }
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
+    // MARK: The simulator
+
+    /// A site with project ACME, issue ACME-1 and our app, not yet installed.
+    func createSite() async throws {
+        let spec: [String: Any] = [
+            "name": site,
+            "projects": [["key": "ACME", "name": "Acme", "issueTypes": ["Task"], "projectTypeKey": "software"]],
+            "users": [[
+                "accountId": "5b10ac8d82e05b22cc7d4ef5", "displayName": "Ada", "emailAddress": "ada@example.test", "hideEmail": false,
+                "active": true, "accountType": "atlassian", "apiTokens": ["ada-token"],
+            ]],
+            "apps": [[
+                "key": Self.appKey, "clientKey": clientKey, "sharedSecret": Self.sharedSecret, "baseUrl": baseURL,
+                "scopes": ["READ", "WRITE"], "installed": false,
+                "lifecycle": [
+                    "installed": ConnectDescriptor.Path.installed, "uninstalled": ConnectDescriptor.Path.uninstalled,
+                    "enabled": ConnectDescriptor.Path.enabled, "disabled": ConnectDescriptor.Path.disabled,
+                ],
+                "webhooks": ConnectDescriptor.webhookEvents.map { ["event": $0, "url": ConnectDescriptor.Path.webhooks] },
+            ]],
+        ]
+        let created = try await post("\(jiraURL)/__sim/sites", json: spec)
+        guard created.status == 201 else { throw StackError("creating simulator site: HTTP \(created.status) \(created.text)") }
+        let issue: [String: Any] = ["fields": ["project": ["key": "ACME"], "summary": "Printer on fire", "issuetype": ["name": "Task"]]]
+        let auth = "Basic " + Data("ada@example.test:ada-token".utf8).base64EncodedString()
+        let made = try await post("\(jiraURL)/site/\(site)/rest/api/3/issue", json: issue, headers: ["Authorization": auth])
+        guard made.status == 201 else { throw StackError("creating ACME-1: HTTP \(made.status) \(made.text)") }
+    }
+
+    /// Has the simulator send a lifecycle callback; returns the status our service answered.
+    @discardableResult
+    func lifecycle(_ event: String, signedInstall: Bool = true) async throws -> Int {
+        let answer = try await post(
+            "\(jiraURL)/__sim/sites/\(site)/lifecycle", json: ["event": event, "app": Self.appKey, "signedInstall": signedInstall])
+        return try Self.deliveryStatus(answer)
+    }
+
+    /// Has the simulator send a webhook for ACME-1; returns our status and the delivery identifier.
+    func simulatorWebhook(_ event: String) async throws -> (status: Int, identifier: String) {
+        let answer = try await post("\(jiraURL)/__sim/sites/\(site)/webhooks", json: ["event": event, "issue": "ACME-1"])
+        guard answer.status == 200, let records = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [[String: Any]],
+            let record = records.first, let status = record["status"] as? Int, let identifier = record["identifier"] as? String
+        else { throw StackError("simulator webhook: HTTP \(answer.status) \(answer.text)") }
+        return (status, identifier)
+    }
+
+    static func deliveryStatus(_ answer: HTTPResponse) throws -> Int {
+        guard answer.status == 200, let record = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any],
+            let status = record["status"] as? Int
+        else { throw StackError("simulator delivery: HTTP \(answer.status) \(answer.text)") }
+        return status
+    }
+
+    // MARK: Direct calls, signed independently
+
+    /// A Connect HS256 token for `POST path` as Jira would sign it.
+    func token(
+        path: String = ConnectDescriptor.Path.webhooks, secret: String = WebhookStack.sharedSecret, issuer: String? = nil,
+        issuedAt: Date = Date(), lifetime: Int64 = 180, qsh: String? = nil
+    ) throws -> String {
+        let iat = Int64(issuedAt.timeIntervalSince1970)
+        let claims = JWTClaims(
+            iss: issuer ?? clientKey, iat: iat, exp: iat + lifetime,
+            qsh: qsh ?? CanonicalRequest(method: "POST", target: path).queryStringHash)
+        return try JSONWebToken.signedHS256(claims: claims, secret: Array(secret.utf8))
+    }
+
+    /// Posts `body` to our service at `path`.
+    func call(
+        _ path: String = ConnectDescriptor.Path.webhooks, body: [UInt8], token: String?, identifier: String? = nil
+    ) async throws -> HTTPResponse {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if let token { headers.add(name: "Authorization", value: "JWT \(token)") }
+        if let identifier { headers.add(name: "X-Atlassian-Webhook-Identifier", value: identifier) }
+        return try await http.execute(HTTPRequest(method: .post, url: URL(string: baseURL + path)!, headers: headers, body: body))
+    }
+
+    /// A webhook body for ACME-1.
+    static func webhookBody(_ event: String = "jira:issue_created", project: String = "ACME", marker: String = UUID().uuidString) -> [UInt8] {
+        let object: [String: Any] = [
+            "timestamp": 1_700_000_000_000, "webhookEvent": event, "marker": marker,
+            "issue": ["key": "\(project)-1", "fields": ["project": ["key": project], "summary": "Printer on fire"]],
+        ]
+        return Array((try? JSONSerialization.data(withJSONObject: object)) ?? Data())
+    }
+
+    // MARK: The database
+
+    /// Our tenant for the simulator site (after `installed`).
+    func tenant() async throws -> TenantRecord {
+        guard let record = try await directory.tenant(clientKey: clientKey) else { throw StackError("tenant \(clientKey) not recorded") }
+        return record
+    }
+
+    /// Enables (or disables) a notification for (tenant, project, event) and reloads the cache.
+    func setScheme(tenant: String, project: String = "ACME", event: String = "jira:issue_created", enabled: Bool = true) async throws {
+        _ = try await pool.query(
+            """
+            INSERT INTO notification_schemes (tenant_id, project_key, event, enabled) VALUES (\(tenant), \(project), \(event), \(enabled))
+            ON CONFLICT (tenant_id, project_key, event) DO UPDATE SET enabled = EXCLUDED.enabled, updated_at = now()
+            """)
+        try await app.schemes.refresh()
+    }
+
+    // MARK: The topics
+
+    /// Reads `count` records of `topic` from the start (fails after `timeout`).
+    func records(_ topic: String, count: Int, timeout: Duration = .seconds(30)) async throws -> [KafkaConsumerMessage] {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: TestEnvironment.uniqueName("wh-reader"))
+        configuration.sessionTimeout = .seconds(6)
+        configuration.maximumPollInterval = .seconds(15)
+        let consumer = try KafkaConsumer(configuration: configuration, topics: [topic], logger: testLogger())
+        let collected = Mutex<[KafkaConsumerMessage]>([])
+        let reader = Task {
+            for try await message in consumer.messages {
+                let total = collected.withLock { list -> Int in
+                    list.append(message)
+                    return list.count
+                }
+                if total >= count { return }
+            }
+        }
+        let deadline = ContinuousClock.now + timeout
+        while collected.withLock({ $0.count }) < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await consumer.close()
+        _ = try? await reader.value
+        let result = collected.withLock { $0 }
+        guard result.count >= count else { throw StackError("\(topic): \(result.count) records within \(timeout), expected \(count)") }
+        return result
+    }
+
+    /// Opens an envelope's body.
+    func open(_ envelope: EventEnvelope, purpose: String) async throws -> [UInt8] {
+        try await cipher.open(try envelope.sealedBody(), tenant: envelope.tenant, purpose: purpose)
+    }
+}
+
+struct StackError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension HTTPResponse {
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Posts JSON.
+func post(_ url: String, json: Any, headers extra: [String: String] = [:]) async throws -> HTTPResponse {
+    var headers: HTTPHeaders = ["Content-Type": "application/json"]
+    for (name, value) in extra { headers.add(name: name, value: value) }
+    let body = Array(try JSONSerialization.data(withJSONObject: json))
+    return try await http.execute(HTTPRequest(method: .post, url: URL(string: url)!, headers: headers, body: body))
+}
+
+/// A one-shot signal that the server listens.
+final class RunningSignal: Sendable {
+    private let raised = Mutex(false)
+    func raise() { raised.withLock { $0 = true } }
+    func wait(timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !raised.withLock({ $0 }) {
+            guard ContinuousClock.now < deadline else { throw StackError("the webhook server did not start within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+/// A loopback TCP port that was free a moment ago.
+func freeLoopbackPort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw StackError("socket() failed") }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+    }
+    guard bound == 0 else { throw StackError("bind() failed") }
+    let named = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+    }
+    guard named == 0 else { throw StackError("getsockname() failed") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

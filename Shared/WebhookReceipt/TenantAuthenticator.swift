@@ -21,8 +21,12 @@ struct TenantAuthenticator: Sendable {
 
     /// - Parameters:
     ///   - target: the request target as received (`/path?query`).
+    ///   - rule: which `qsh` values are accepted (`.requestOrContext` only for calls from
+    ///     Jira's front end on behalf of a user).
     /// - Throws: only when the database or the key store failed (not the caller's fault).
-    func authenticate(method: String, target: String, authorization: String?) async throws -> Outcome {
+    func authenticate(
+        method: String, target: String, authorization: String?, queryStringHash rule: ConnectTokenVerifier.QueryStringHashRule = .request
+    ) async throws -> Outcome {
         guard let text = JSONWebToken.token(authorization: authorization, target: target) else {
             return .rejected(reason: "no JWT in Authorization or the jwt parameter")
         }
@@ -44,7 +48,7 @@ struct TenantAuthenticator: Sendable {
         let secret = try await directory.sharedSecret(of: tenant)
         let request = CanonicalRequest(method: method, target: target, basePath: basePath)
         do {
-            let claims = try verifier.verify(token, sharedSecret: secret.revealed, request: request)
+            let claims = try verifier.verify(token, sharedSecret: secret.revealed, request: request, queryStringHash: rule)
             return .verified(tenant, claims)
         } catch {
             return .rejected(reason: "\(error.reason.rawValue)")

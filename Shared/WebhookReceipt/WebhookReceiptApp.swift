@@ -14,6 +14,7 @@ public struct WebhookReceiptApp: Sendable {
     public let schemes: NotificationSchemeCache
     public let webhooks: JiraWebhookReceiver
     public let lifecycle: LifecycleReceiver
+    public let feedback: FeedbackReceiver
 
     /// - Parameters:
     ///   - keys: the tenant data keys (wrapped by the key-encryption keys).
@@ -32,8 +33,9 @@ public struct WebhookReceiptApp: Sendable {
         webhooks = JiraWebhookReceiver(
             configuration: configuration, directory: directory, schemes: schemes, publisher: publisher, hasher: hasher, logger: logger)
         lifecycle = LifecycleReceiver(configuration: configuration, directory: directory, publisher: publisher, hasher: hasher, logger: logger)
+        feedback = FeedbackReceiver(configuration: configuration, directory: directory, publisher: publisher, hasher: hasher, logger: logger)
         server = WebhookServer(
             host: host, port: port, configuration: configuration, descriptor: descriptor, webhooks: webhooks, lifecycle: lifecycle,
-            logger: logger, onServerRunning: onServerRunning)
+            feedback: feedback, logger: logger, onServerRunning: onServerRunning)
     }
 }

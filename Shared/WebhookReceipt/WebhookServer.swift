@@ -4,7 +4,8 @@ import ServiceLifecycle
 import Tenancy
 
 /// The HTTP face of the service (Hummingbird): the descriptor, the lifecycle callbacks and the
-/// Jira webhook endpoint, at the paths `ConnectDescriptor.Path` names. Unknown routes are 404.
+/// Jira webhook endpoint, at the paths `ConnectDescriptor.Path` names, and the feedback endpoint
+/// at `feedbackPath`. Unknown routes are 404.
 ///
 /// Bodies beyond `maximumBodyBytes` are refused with 413: at once when `Content-Length` says so,
 /// else as soon as the bytes read pass the limit (the rest is never buffered). Calls beyond
@@ -16,7 +17,7 @@ public struct WebhookServer: Service {
     ///   - port: 0 picks a free one, reported to `onServerRunning`.
     public init(
         host: String, port: Int, configuration: WebhookReceiptConfiguration, descriptor: [UInt8],
-        webhooks: JiraWebhookReceiver, lifecycle: LifecycleReceiver, logger: Logger,
+        webhooks: JiraWebhookReceiver, lifecycle: LifecycleReceiver, feedback: FeedbackReceiver, logger: Logger,
         onServerRunning: (@Sendable (Int) async -> Void)? = nil
     ) {
         let limit = InFlightLimit(maximum: configuration.maximumInFlight)
@@ -35,6 +36,14 @@ public struct WebhookServer: Service {
                         deliveryIdentifier: Self.header("x-atlassian-webhook-identifier", of: request),
                         traceparent: Self.header("traceparent", of: request),
                         body: body)
+                }
+            }
+            return Self.response(outcome ?? .unavailable)
+        }
+        router.post(RouterPath(Self.feedbackPath)) { request, _ -> Response in
+            let outcome = await limit.run {
+                await Self.withBody(of: request, limit: maximumBodyBytes) { body in
+                    await feedback.receive(target: request.uri.description, authorization: request.headers[.authorization], body: body)
                 }
             }
             return Self.response(outcome ?? .unavailable)
@@ -59,6 +68,9 @@ public struct WebhookServer: Service {
             onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? port) },
             logger: logger)
     }
+
+    /// Where the app's pages in Jira post user feedback.
+    public static let feedbackPath = "/feedback"
 
     public func run() async throws {
         try await application.run()

@@ -63,6 +63,7 @@ struct WebhookStack {
             try await KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: brokers), logger: logger).createTopics([
                 KafkaTopicSpecification(name: topics.events, partitions: 1),
                 KafkaTopicSpecification(name: topics.lifecycle, partitions: 1),
+                KafkaTopicSpecification(name: topics.feedback, partitions: 1),
             ])
             let kek = try KeyEncryptionKey.random(id: TestEnvironment.uniqueName("kek"))
             let credentials = try KeyEncryptionKey.random(id: TestEnvironment.uniqueName("cred"))
@@ -169,11 +170,11 @@ struct WebhookStack {
     /// A Connect HS256 token for `POST path` as Jira would sign it.
     func token(
         path: String = ConnectDescriptor.Path.webhooks, secret: String = WebhookStack.sharedSecret, issuer: String? = nil,
-        issuedAt: Date = Date(), lifetime: Int64 = 180, qsh: String? = nil
+        issuedAt: Date = Date(), lifetime: Int64 = 180, qsh: String? = nil, subject: String? = nil
     ) throws -> String {
         let iat = Int64(issuedAt.timeIntervalSince1970)
         let claims = JWTClaims(
-            iss: issuer ?? clientKey, iat: iat, exp: iat + lifetime,
+            iss: issuer ?? clientKey, sub: subject, iat: iat, exp: iat + lifetime,
             qsh: qsh ?? CanonicalRequest(method: "POST", target: path).queryStringHash)
         return try JSONWebToken.signedHS256(claims: claims, secret: Array(secret.utf8))
     }

@@ -36,8 +36,8 @@ struct WebhookStack {
     let baseURL: String
     let brokers: String
     let jiraURL: String
-    let site: String
-    let clientKey: String
+    var site: String
+    var clientKey: String
 
     var cipher: TenantCipher { TenantCipher(keys: keys) }
 
@@ -113,6 +113,15 @@ struct WebhookStack {
     }
 
     // MARK: The simulator
+
+    /// The same service with another simulator site and client key: a second tenant.
+    func anotherTenant() async throws -> WebhookStack {
+        var other = self
+        other.site = TestEnvironment.uniqueName("wh")
+        other.clientKey = TestEnvironment.uniqueName("client")
+        try await other.createSite()
+        return other
+    }
 
     /// A site with project ACME, issue ACME-1 and our app, not yet installed.
     func createSite() async throws {

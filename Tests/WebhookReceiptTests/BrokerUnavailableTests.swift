@@ -21,3 +21,48 @@ import Testing
         }
     }
 }
+
+/// A broker that stops answering, then comes back: 503 while frozen, and the event Jira sends
+/// again afterwards is stored (nothing lost; a late copy of the first attempt keeps the same id).
+@Suite(.serialized) struct BrokerOutageTests {
+    @Test("frozen broker: 503 within the deadline; after it thaws the retried event is stored")
+    func frozenBroker() async throws {
+        let broker = try await PrivateBroker.start()
+        defer { broker.stop() }
+        try await WebhookStack.with(brokers: broker.address, topicsOnOverride: true, produceDeadline: .seconds(2)) {
+            (stack: WebhookStack) async throws -> Void in
+            #expect(try await stack.lifecycle("installed") == 200)
+            let tenant = try await stack.tenant()
+            try await stack.setScheme(tenant: tenant.tenantID)
+            let before = UUID().uuidString
+            #expect(try await stack.call(body: WebhookStack.webhookBody(), token: try stack.token(), identifier: before).status == 200)
+
+            broker.freeze()
+            let during = UUID().uuidString
+            let body = WebhookStack.webhookBody()
+            let frozenStatus = try await stack.call(body: body, token: try stack.token(), identifier: during).status
+            broker.thaw()
+            #expect(frozenStatus == 503)
+
+            // Jira retries until it gets a 2xx.
+            var retried = 0
+            for _ in 0..<15 {
+                retried = try await stack.call(body: body, token: try stack.token(), identifier: during).status
+                if retried == 200 { break }
+            }
+            #expect(retried == 200)
+            let after = UUID().uuidString
+            #expect(try await stack.call(body: WebhookStack.webhookBody(), token: try stack.token(), identifier: after).status == 200)
+
+            // Read until the last event: everything before it is on the topic too.
+            let lastID = EventIdentity.id(tenant: tenant.tenantID, deliveryIdentifier: after, body: [])
+            var ids: [String] = []
+            for count in 3...5 {
+                ids = try await stack.records(stack.configuration.topics.events, count: count).map { try EventEnvelope(json: $0.value).id }
+                if ids.contains(lastID) { break }
+            }
+            let expected = [before, during, after].map { EventIdentity.id(tenant: tenant.tenantID, deliveryIdentifier: $0, body: []) }
+            #expect(Set(ids) == Set(expected))
+        }
+    }
+}

@@ -43,13 +43,15 @@ struct WebhookStack {
 
     /// Runs `body` with a started stack and stops it afterwards.
     /// - Parameters:
-    ///   - brokers: override to point the producer at a broker that is not there.
+    ///   - brokers: another broker for the producer (one that is not there, or a private one).
+    ///   - topicsOnOverride: create the topics on (and read them from) that other broker.
     static func with<T>(
-        brokers brokerOverride: String? = nil, produceDeadline: Duration = .seconds(10), schemeRefresh: Duration = .milliseconds(200),
+        brokers brokerOverride: String? = nil, topicsOnOverride: Bool = false, produceDeadline: Duration = .seconds(10), schemeRefresh: Duration = .milliseconds(200),
         _ body: (WebhookStack) async throws -> T
     ) async throws -> T {
         let postgresURL = try TestEnvironment.require("MAILBRIDGE_TEST_POSTGRES_URL")
-        let brokers = try TestEnvironment.require("MAILBRIDGE_TEST_KAFKA_BROKERS")
+        let sharedBrokers = try TestEnvironment.require("MAILBRIDGE_TEST_KAFKA_BROKERS")
+        let brokers = topicsOnOverride ? (brokerOverride ?? sharedBrokers) : sharedBrokers
         let jiraURL = try TestEnvironment.require("MAILBRIDGE_TEST_JIRA_URL")
         let keysDirectory = try TestEnvironment.require("MAILBRIDGE_TEST_JIRA_INSTALL_KEYS_DIR")
         let logger = testLogger()

@@ -37,6 +37,8 @@ struct WebhookStack {
     let brokers: String
     let jiraURL: String
     var site: String
+    /// Every simulator site of this stack starts with it (deleted at the end).
+    let sitePrefix: String
     var clientKey: String
 
     var cipher: TenantCipher { TenantCipher(keys: keys) }
@@ -95,17 +97,20 @@ struct WebhookStack {
             let stack = WebhookStack(
                 pool: pool, keys: keys,
                 directory: TenantDirectory(pool: pool, vault: CredentialVault(cipher: TenantCipher(keys: keys), credentialKeys: credentialRing), keys: keys),
-                app: app, configuration: configuration, baseURL: baseURL, brokers: brokers, jiraURL: jiraURL, site: site, clientKey: clientKey)
+                app: app, configuration: configuration, baseURL: baseURL, brokers: brokers, jiraURL: jiraURL, site: site, sitePrefix: site,
+                clientKey: clientKey)
             try await stack.createSite()
             do {
                 let result = try await body(stack)
                 await group.triggerGracefulShutdown()
                 _ = try? await runTask.value
+                await stack.deleteSites()
                 await pool.close()
                 return result
             } catch {
                 await group.triggerGracefulShutdown()
                 _ = try? await runTask.value
+                await stack.deleteSites()
                 throw error
             }
         } catch {
@@ -119,10 +124,20 @@ struct WebhookStack {
     /// The same service with another simulator site and client key: a second tenant.
     func anotherTenant() async throws -> WebhookStack {
         var other = self
-        other.site = TestEnvironment.uniqueName("wh")
+        other.site = TestEnvironment.uniqueName(sitePrefix)
         other.clientKey = TestEnvironment.uniqueName("client")
         try await other.createSite()
         return other
+    }
+
+    /// Drops the simulator sites this stack made (names start with the site's prefix).
+    func deleteSites() async {
+        guard let answer = try? await http.execute(HTTPRequest(url: URL(string: "\(jiraURL)/__sim/sites")!)),
+            let sites = (try? JSONSerialization.jsonObject(with: Data(answer.body))) as? [[String: Any]]
+        else { return }
+        for name in sites.compactMap({ $0["name"] as? String }) where name.hasPrefix(sitePrefix) {
+            _ = try? await http.execute(HTTPRequest(method: .delete, url: URL(string: "\(jiraURL)/__sim/sites/\(name)")!))
+        }
     }
 
     /// A site with project ACME, issue ACME-1 and our app, not yet installed.

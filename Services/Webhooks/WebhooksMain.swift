@@ -33,10 +33,13 @@ enum WebhooksMain {
                 host: settings.host, port: settings.port, configuration: settings.receipt, descriptor: try settings.descriptor.json(),
                 pool: pool, keys: keys, credentialKeys: settings.credentialKeys, producer: producer,
                 schemeRefreshInterval: settings.schemeRefreshInterval, hasher: settings.hasher, logger: logger)
+            let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: settings.kafkaBrokers), logger: logger, timeout: .seconds(5))
             let health = HealthServer(
                 host: settings.healthHost, port: settings.healthPort,
                 checks: [
                     ReadinessCheck(name: "postgres") { _ = try await pool.query("SELECT 1") },
+                    // A metadata request: the broker answers and the events topic exists.
+                    ReadinessCheck(name: "kafka") { _ = try await admin.partitionCount(of: settings.receipt.topics.events) },
                     ReadinessCheck(name: "notification-schemes") {
                         guard app.schemes.isLoaded else { throw WebhookReceiptError("notification schemes not loaded yet") }
                     },

@@ -1,0 +1,39 @@
+import Testing
+
+@testable import WebhookReceipt
+
+@Suite struct InFlightLimitTests {
+    @Test("beyond the bound a call is refused at once; a finished call frees its place")
+    func bound() async throws {
+        let limit = InFlightLimit(maximum: 1)
+        let (entered, enteredContinuation) = AsyncStream<Void>.makeStream()
+        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            await limit.run { () async -> Int in
+                enteredContinuation.yield()
+                for await _ in release { break }
+                return 1
+            }
+        }
+        for await _ in entered { break }
+        #expect(await limit.run { 2 } == nil)
+        releaseContinuation.yield()
+        #expect(await holder.value == 1)
+        #expect(await limit.run { 3 } == 3)
+    }
+}
+
+@Suite struct DeadlineTests {
+    @Test("work that never finishes gives up at the deadline; quick work returns its value")
+    func deadline() async throws {
+        #expect(try await Deadline.run(within: .seconds(5)) { 7 } == 7)
+        let (never, finish) = AsyncStream<Int>.makeStream()
+        await #expect(throws: Deadline.Exceeded.self) {
+            _ = try await Deadline.run(within: .milliseconds(100)) {
+                for await value in never { return value }
+                return 0
+            }
+        }
+        finish.finish()
+    }
+}

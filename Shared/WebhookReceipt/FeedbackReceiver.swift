@@ -22,9 +22,9 @@ public struct FeedbackReceiver: Sendable {
     private let hasher: PIIHasher
     private let logger: Logger
 
-    public init(configuration: WebhookReceiptConfiguration, directory: TenantDirectory, publisher: EventPublisher, hasher: PIIHasher, logger: Logger) {
+    init(configuration: WebhookReceiptConfiguration, tenants: TenantCache, publisher: EventPublisher, hasher: PIIHasher, logger: Logger) {
         authenticator = TenantAuthenticator(
-            directory: directory, verifier: ConnectTokenVerifier(clockSkew: configuration.clockSkew), basePath: configuration.basePath)
+            tenants: tenants, verifier: ConnectTokenVerifier(clockSkew: configuration.clockSkew), basePath: configuration.basePath)
         self.publisher = publisher
         topic = configuration.topics.feedback
         self.hasher = hasher

@@ -26,12 +26,12 @@ public struct JiraWebhookReceiver: Sendable {
     private let hasher: PIIHasher
     private let logger: Logger
 
-    public init(
-        configuration: WebhookReceiptConfiguration, directory: TenantDirectory, schemes: NotificationSchemeCache,
+    init(
+        configuration: WebhookReceiptConfiguration, tenants: TenantCache, schemes: NotificationSchemeCache,
         publisher: EventPublisher, hasher: PIIHasher, logger: Logger
     ) {
         authenticator = TenantAuthenticator(
-            directory: directory, verifier: ConnectTokenVerifier(clockSkew: configuration.clockSkew), basePath: configuration.basePath)
+            tenants: tenants, verifier: ConnectTokenVerifier(clockSkew: configuration.clockSkew), basePath: configuration.basePath)
         self.schemes = schemes
         self.publisher = publisher
         topic = configuration.topics.events

@@ -20,19 +20,22 @@ import Tenancy
 public struct LifecycleReceiver: Sendable {
     private let configuration: WebhookReceiptConfiguration
     private let directory: TenantDirectory
+    private let tenants: TenantCache
     private let authenticator: TenantAuthenticator
     private let verifier: ConnectTokenVerifier
     private let publisher: EventPublisher
     private let hasher: PIIHasher
     private let logger: Logger
 
-    public init(
-        configuration: WebhookReceiptConfiguration, directory: TenantDirectory, publisher: EventPublisher, hasher: PIIHasher, logger: Logger
+    init(
+        configuration: WebhookReceiptConfiguration, directory: TenantDirectory, tenants: TenantCache, publisher: EventPublisher,
+        hasher: PIIHasher, logger: Logger
     ) {
         self.configuration = configuration
         self.directory = directory
         verifier = ConnectTokenVerifier(clockSkew: configuration.clockSkew)
-        authenticator = TenantAuthenticator(directory: directory, verifier: verifier, basePath: configuration.basePath)
+        self.tenants = tenants
+        authenticator = TenantAuthenticator(tenants: tenants, verifier: verifier, basePath: configuration.basePath)
         self.publisher = publisher
         self.hasher = hasher
         self.logger = logger
@@ -64,6 +67,8 @@ public struct LifecycleReceiver: Sendable {
             return .unavailable
         }
         let tenant: TenantRecord
+        // Whatever happens next, the cached state and secret of this tenant are stale.
+        defer { tenants.invalidate(clientKey: event.clientKey) }
         do {
             tenant = kind == .installed ? try await directory.recordInstall(event) : try await directory.recordStateChange(event)
         } catch TenancyError.unknownClientKey {

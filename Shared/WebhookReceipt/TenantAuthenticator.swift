@@ -2,8 +2,9 @@ import Foundation
 import Jira
 import Tenancy
 
-/// Finds the tenant an HS256 Connect token names (`iss` = its client key) and verifies the token
-/// against that tenant's shared secret, with `qsh` bound to the request that carried it.
+/// Finds the tenant an HS256 Connect token names (`iss` = its client key; through the
+/// `TenantCache`) and verifies the token against that tenant's shared secret, with `qsh` bound to
+/// the request that carried it.
 struct TenantAuthenticator: Sendable {
     enum Outcome: Sendable {
         /// The token is valid for this tenant.
@@ -15,7 +16,7 @@ struct TenantAuthenticator: Sendable {
         case rejected(reason: String)
     }
 
-    let directory: TenantDirectory
+    let tenants: TenantCache
     let verifier: ConnectTokenVerifier
     let basePath: String
 
@@ -42,10 +43,9 @@ struct TenantAuthenticator: Sendable {
         guard let issuer = token.claims.iss, !issuer.isEmpty else {
             return .rejected(reason: "JWT without iss")
         }
-        guard let tenant = try await directory.tenant(clientKey: issuer) else {
+        guard let (tenant, secret) = try await tenants.lookup(clientKey: issuer) else {
             return .unknownTenant(clientKey: issuer)
         }
-        let secret = try await directory.sharedSecret(of: tenant)
         let request = CanonicalRequest(method: method, target: target, basePath: basePath)
         do {
             let claims = try verifier.verify(token, sharedSecret: secret.revealed, request: request, queryStringHash: rule)

@@ -29,11 +29,12 @@ public struct WebhookReceiptApp: Sendable {
         let cipher = TenantCipher(keys: keys)
         let directory = TenantDirectory(pool: pool, vault: CredentialVault(cipher: cipher, credentialKeys: credentialKeys), keys: keys)
         let publisher = EventPublisher(producer: producer, cipher: cipher, deadline: configuration.produceDeadline)
+        let tenants = TenantCache(directory: directory)
         schemes = NotificationSchemeCache(pool: pool, refreshInterval: schemeRefreshInterval, logger: logger)
         webhooks = JiraWebhookReceiver(
-            configuration: configuration, directory: directory, schemes: schemes, publisher: publisher, hasher: hasher, logger: logger)
-        lifecycle = LifecycleReceiver(configuration: configuration, directory: directory, publisher: publisher, hasher: hasher, logger: logger)
-        feedback = FeedbackReceiver(configuration: configuration, directory: directory, publisher: publisher, hasher: hasher, logger: logger)
+            configuration: configuration, tenants: tenants, schemes: schemes, publisher: publisher, hasher: hasher, logger: logger)
+        lifecycle = LifecycleReceiver(configuration: configuration, directory: directory, tenants: tenants, publisher: publisher, hasher: hasher, logger: logger)
+        feedback = FeedbackReceiver(configuration: configuration, tenants: tenants, publisher: publisher, hasher: hasher, logger: logger)
         server = WebhookServer(
             host: host, port: port, configuration: configuration, descriptor: descriptor, webhooks: webhooks, lifecycle: lifecycle,
             feedback: feedback, logger: logger, onServerRunning: onServerRunning)

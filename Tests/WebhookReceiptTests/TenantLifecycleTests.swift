@@ -29,6 +29,26 @@ import Testing
         }
     }
 
+    @Test("a tenant disabled by another instance (straight in the database) is dropped within seconds")
+    func stateChangeElsewhereIsSeen() async throws {
+        try await WebhookStack.with { (stack: WebhookStack) async throws -> Void in
+            #expect(try await stack.lifecycle("installed") == 200)
+            let tenant = try await stack.tenant()
+            try await stack.setScheme(tenant: tenant.tenantID)
+            // Cached now.
+            #expect(try await stack.call(body: WebhookStack.webhookBody(), token: try stack.token()).status == 200)
+            _ = try await stack.pool.query("UPDATE tenants SET state = 'disabled' WHERE tenant_id = \(tenant.tenantID)")
+            let started = ContinuousClock.now
+            var status = 0
+            while ContinuousClock.now - started < .seconds(10) {
+                status = try await stack.call(body: WebhookStack.webhookBody(), token: try stack.token()).status
+                if status == 204 { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(status == 204)
+        }
+    }
+
     @Test("two tenants sending at once: every event is stored once, under its own tenant")
     func concurrentTenants() async throws {
         try await WebhookStack.with { (stack: WebhookStack) async throws -> Void in

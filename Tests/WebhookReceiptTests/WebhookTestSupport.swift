@@ -60,8 +60,8 @@ struct WebhookStack {
         let pool = PostgresPool(
             configuration: PostgresConfiguration(connectionString: postgresURL, minimumConnections: 0, maximumConnections: 4), logger: logger)
         do {
-            try await PostgresMigrator(pool: pool, logger: logger).migrate(
-                try PostgresMigration.load(from: URL(fileURLWithPath: "Shared/Schema/Migrations")))
+            let migrations = try PostgresMigration.load(from: URL(fileURLWithPath: "Shared/Schema/Migrations"))
+            _ = try await survivingRestarts { try await PostgresMigrator(pool: pool, logger: logger).migrate(migrations) }
             let prefix = TestEnvironment.uniqueName("wh") + "."
             let topics = WebhookReceiptConfiguration.Topics(prefix: prefix)
             try await KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: brokers), logger: logger).createTopics([
@@ -169,19 +169,38 @@ struct WebhookStack {
 
     /// Has the simulator send a lifecycle callback; returns the status our service answered.
     @discardableResult
-    func lifecycle(_ event: String, signedInstall: Bool = true) async throws -> Int {
-        let answer = try await post(
-            "\(jiraURL)/__sim/sites/\(site)/lifecycle", json: ["event": event, "app": Self.appKey, "signedInstall": signedInstall])
-        return try Self.deliveryStatus(answer)
+    /// - Parameter retryingUnavailable: send again on 503, as Jira would (tests that expect a 503 say false).
+    func lifecycle(_ event: String, signedInstall: Bool = true, retryingUnavailable: Bool = true) async throws -> Int {
+        try await Self.retrying(retryingUnavailable) {
+            let answer = try await post(
+                "\(jiraURL)/__sim/sites/\(site)/lifecycle", json: ["event": event, "app": Self.appKey, "signedInstall": signedInstall])
+            return try Self.deliveryStatus(answer)
+        }
+    }
+
+    /// Runs `send` again while it answers 503 (up to 30 s), as Jira retries: another test restarts
+    /// the shared PostgreSQL now and then, and the service rightly answers 503 meanwhile.
+    static func retrying(_ enabled: Bool, _ send: () async throws -> Int) async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            let status = try await send()
+            guard enabled, status == 503, ContinuousClock.now < deadline else { return status }
+            try await Task.sleep(for: .milliseconds(300))
+        }
     }
 
     /// Has the simulator send a webhook for ACME-1; returns our status and the delivery identifier.
+    /// Sent again while the service answers 503 (after the simulator's own retries), up to 30 s.
     func simulatorWebhook(_ event: String) async throws -> (status: Int, identifier: String) {
-        let answer = try await post("\(jiraURL)/__sim/sites/\(site)/webhooks", json: ["event": event, "issue": "ACME-1"])
-        guard answer.status == 200, let records = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [[String: Any]],
-            let record = records.first, let status = record["status"] as? Int, let identifier = record["identifier"] as? String
-        else { throw StackError("simulator webhook: HTTP \(answer.status) \(answer.text)") }
-        return (status, identifier)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            let answer = try await post("\(jiraURL)/__sim/sites/\(site)/webhooks", json: ["event": event, "issue": "ACME-1"])
+            guard answer.status == 200, let records = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [[String: Any]],
+                let record = records.first, let status = record["status"] as? Int, let identifier = record["identifier"] as? String
+            else { throw StackError("simulator webhook: HTTP \(answer.status) \(answer.text)") }
+            if status != 503 || ContinuousClock.now >= deadline { return (status, identifier) }
+            try await Task.sleep(for: .milliseconds(300))
+        }
     }
 
     static func deliveryStatus(_ answer: HTTPResponse) throws -> Int {
@@ -205,14 +224,23 @@ struct WebhookStack {
         return try JSONWebToken.signedHS256(claims: claims, secret: Array(secret.utf8))
     }
 
-    /// Posts `body` to our service at `path`.
+    /// Posts `body` to our service at `path`; sends again while it answers 503 (see `retrying`).
     func call(
-        _ path: String = ConnectDescriptor.Path.webhooks, body: [UInt8], token: String?, identifier: String? = nil
+        _ path: String = ConnectDescriptor.Path.webhooks, body: [UInt8], token: String?, identifier: String? = nil,
+        retryingUnavailable: Bool = true
     ) async throws -> HTTPResponse {
         var headers: HTTPHeaders = ["Content-Type": "application/json"]
         if let token { headers.add(name: "Authorization", value: "JWT \(token)") }
         if let identifier { headers.add(name: "X-Atlassian-Webhook-Identifier", value: identifier) }
-        return try await http.execute(HTTPRequest(method: .post, url: URL(string: baseURL + path)!, headers: headers, body: body))
+        let request = HTTPRequest(method: .post, url: URL(string: baseURL + path)!, headers: headers, body: body)
+        var response: HTTPResponse?
+        _ = try await Self.retrying(retryingUnavailable) {
+            let answer = try await http.execute(request)
+            response = answer
+            return answer.status
+        }
+        guard let response else { throw StackError("no answer from \(path)") }
+        return response
     }
 
     /// A webhook body for ACME-1.
@@ -228,18 +256,34 @@ struct WebhookStack {
 
     /// Our tenant for the simulator site (after `installed`).
     func tenant() async throws -> TenantRecord {
-        guard let record = try await directory.tenant(clientKey: clientKey) else { throw StackError("tenant \(clientKey) not recorded") }
+        guard let record = try await storedTenant() else { throw StackError("tenant \(clientKey) not recorded") }
         return record
+    }
+
+    /// Our tenant for the simulator site, if recorded.
+    func storedTenant() async throws -> TenantRecord? {
+        try await survivingRestarts { try await directory.tenant(clientKey: clientKey) }
+    }
+
+    /// The stored shared secret of `tenant`.
+    func sharedSecret(of tenant: TenantRecord) async throws -> String {
+        try await survivingRestarts { try await directory.sharedSecret(of: tenant).revealed }
+    }
+
+    /// A statement on the test database.
+    @discardableResult
+    func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        try await survivingRestarts { try await pool.query(query) }
     }
 
     /// Enables (or disables) a notification for (tenant, project, event) and reloads the cache.
     func setScheme(tenant: String, project: String = "ACME", event: String = "jira:issue_created", enabled: Bool = true) async throws {
-        _ = try await pool.query(
+        try await query(
             """
             INSERT INTO notification_schemes (tenant_id, project_key, event, enabled) VALUES (\(tenant), \(project), \(event), \(enabled))
             ON CONFLICT (tenant_id, project_key, event) DO UPDATE SET enabled = EXCLUDED.enabled, updated_at = now()
             """)
-        try await app.schemes.refresh()
+        try await survivingRestarts { try await app.schemes.refresh() }
     }
 
     // MARK: The topics
@@ -274,6 +318,19 @@ struct WebhookStack {
     /// Opens an envelope's body.
     func open(_ envelope: EventEnvelope, purpose: String) async throws -> [UInt8] {
         try await cipher.open(try envelope.sealedBody(), tenant: envelope.tenant, purpose: purpose)
+    }
+}
+
+/// Runs `body` again while it fails because the database connection was lost (another test
+/// restarts the shared PostgreSQL now and then), for up to 30 s.
+func survivingRestarts<T>(_ body: () async throws -> T) async throws -> T {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while true {
+        do {
+            return try await body()
+        } catch let error as PostgresError where error.kind == .connection && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(300))
+        }
     }
 }
 

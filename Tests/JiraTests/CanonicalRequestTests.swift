@@ -66,5 +66,10 @@ struct CanonicalRequestTests {
         #expect(JSONWebToken.token(authorization: "jwt  abc ", target: "/x") == "abc")
         #expect(JSONWebToken.token(authorization: "Bearer abc", target: "/x?jwt=a.b.c") == "a.b.c")
         #expect(JSONWebToken.token(authorization: nil, target: "/x?y=1") == nil)
+        #expect(JSONWebToken.token(authorization: "\t JWT \tabc.def.ghi \t", target: "/x") == "abc.def.ghi")
+        #expect(JSONWebToken.token(authorization: "Jwt abc", target: "/x") == "abc")
+        #expect(JSONWebToken.token(authorization: "JWT", target: "/x?jwt=x.y.z") == "x.y.z")
+        #expect(JSONWebToken.token(authorization: "JWTabc", target: "/x") == nil)
+        #expect(JSONWebToken.token(authorization: "", target: "/x") == nil)
     }
 }

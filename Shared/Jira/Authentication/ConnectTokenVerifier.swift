@@ -134,11 +134,24 @@ public struct ConnectTokenVerifier: Sendable {
 extension JSONWebToken {
     /// The token of an incoming request: from `Authorization: JWT <token>`, else from the `jwt`
     /// query parameter of `target`; `nil` when neither holds one.
+    ///
+    /// The header is scanned as UTF-8 bytes (spaces and tabs around the scheme and the token are
+    /// ignored): this runs on every webhook, and Foundation's trimming was 13 % of the webhook
+    /// service's early-drop path.
     public static func token(authorization: String?, target: String) -> String? {
         if let authorization {
-            let trimmed = authorization.trimmingCharacters(in: .whitespaces)
-            if trimmed.count > 4, trimmed.prefix(4).lowercased() == "jwt " {
-                return String(trimmed.dropFirst(4)).trimmingCharacters(in: .whitespaces)
+            let bytes = Array(authorization.utf8)
+            func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+            var start = 0
+            var end = bytes.count
+            while start < end, isBlank(bytes[start]) { start += 1 }
+            while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+            if end - start > 4, bytes[start] | 0x20 == UInt8(ascii: "j"), bytes[start + 1] | 0x20 == UInt8(ascii: "w"),
+                bytes[start + 2] | 0x20 == UInt8(ascii: "t"), bytes[start + 3] == 0x20
+            {
+                var tokenStart = start + 4
+                while tokenStart < end, isBlank(bytes[tokenStart]) { tokenStart += 1 }
+                return String(decoding: bytes[tokenStart..<end], as: UTF8.self)
             }
         }
         guard let mark = target.firstIndex(of: "?") else { return nil }

@@ -1,15 +1,5 @@
 import Foundation
-
-/// Runs `work` on a thread of its own, so that blocking calls (waiting for a subprocess, reading
-/// a pipe) never hold one of the few threads of Swift's cooperative pool, which the timing tests
-/// need.
-func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            continuation.resume(with: Result { try work() })
-        }.start()
-    }
-}
+import TestSupport
 
 /// Runs a command to its end (off the cooperative pool) and returns its standard output; fails
 /// when it exits non-zero.

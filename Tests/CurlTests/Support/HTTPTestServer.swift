@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The tests' real HTTP server: a Python subprocess (see `script`), started once per test process.
 actor HTTPTestServer {
@@ -48,30 +49,7 @@ actor HTTPTestServer {
             arguments += [certificate.path, key.path]
             self.certificate = certificate
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        // The first line is the port; the server prints it once it listens.
-        let reader = output.fileHandleForReading
-        let text = try await offThePool {
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = reader.availableData
-                guard !chunk.isEmpty else {
-                    throw TestServerError(message: "the HTTP test server exited before printing its port")
-                }
-                line.append(chunk)
-            }
-            return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard let port = Int(text) else {
-            throw TestServerError(message: "the HTTP test server printed \(text) instead of its port")
-        }
+        let (process, input, port) = try await SubprocessServer.start(arguments, name: "the HTTP test server")
         let url = URL(string: "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)")!
         self.process = process
         self.stdin = input

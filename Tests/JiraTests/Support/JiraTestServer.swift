@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import Jira
+import TestSupport
 
 /// The unit tests' scripted HTTP server (see `script`), a Python subprocess started once per
 /// test process. Each test uses a scenario of its own, so tests run in parallel.
@@ -19,25 +20,7 @@ actor JiraTestServer {
     }
 
     private func start() async throws -> URL {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        let reader = output.fileHandleForReading
-        let text = try await offThePool {
-            var line = Data()
-            while !line.contains(UInt8(ascii: "\n")) {
-                let chunk = reader.availableData
-                guard !chunk.isEmpty else { throw TestFailure("the Jira test server exited before printing its port") }
-                line.append(chunk)
-            }
-            return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard let port = Int(text) else { throw TestFailure("the Jira test server printed \(text) instead of its port") }
+        let (process, input, port) = try await SubprocessServer.start(["python3", "-c", Self.script], name: "the Jira test server")
         self.process = process
         self.stdin = input
         return URL(string: "http://127.0.0.1:\(port)")!
@@ -145,9 +128,3 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs blocking work on a thread of its own, off the cooperative pool.
-func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
-    }
-}

@@ -44,6 +44,7 @@ let cryptoExtras = Target.Dependency.product(name: "_CryptoExtras", package: "sw
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
 
 let package = Package(
     name: "Mailbridge",
@@ -62,6 +63,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C libraries. Only the wrapper module beside each one imports it.
@@ -85,12 +87,18 @@ let package = Package(
         sharedLibrary("Jira", dependencies: ["Curl", crypto, cryptoExtras, log]),
         // Tenants: lifecycle payloads, the tenants table with sealed shared secrets, the app descriptor.
         sharedLibrary("Tenancy", dependencies: ["Postgres", "Encryption"]),
+        // Topic records: the sealed envelope of DESIGN §2, its publisher, and each topic's record bodies.
+        sharedLibrary("Messaging", dependencies: ["Kafka", "Encryption"]),
         // Webhook receipt: Jira webhooks and lifecycle callbacks verified, dropped early or sealed into Kafka.
-        sharedLibrary("WebhookReceipt", dependencies: ["Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", hummingbird, log, metrics, lifecycle, crypto]),
+        sharedLibrary("WebhookReceipt", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", hummingbird, log, metrics, lifecycle, crypto]),
+        // Notifications: schemes, templates, and the renderer turning a Jira event into a sealed mail on mail.outbound.
+        sharedLibrary("Notifications", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Mail", "Tenancy", "Platform", mustache, log, metrics, lifecycle]),
+        // Delivery: the sender taking mail.outbound to SMTP, with plan capacity, sandbox, retries, DLQ and audit.
+        sharedLibrary("Delivery", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Curl", "Mail", "Platform", log, metrics, lifecycle, crypto]),
 
         // Executables.
-        service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "Mail", "Tenancy", argumentParser, log]),
-        service("mailbridge-webhooks", folder: "Webhooks", dependencies: ["WebhookReceipt", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", log]),
+        service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "Mail", "Tenancy", "Messaging", "Notifications", "Delivery", "ObjectStorage", "Jira", argumentParser, log]),
+        service("mailbridge-webhooks", folder: "Webhooks", dependencies: ["WebhookReceipt", "Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", log]),
         .executableTarget(
             name: "mailbridge-bench",
             dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "ObjectStorage", "Mail", argumentParser, log],
@@ -111,6 +119,8 @@ let package = Package(
         tests(for: "Mail", exclude: ["Corpus", "Expectations"]),
         tests(for: "Jira", dependencies: ["Curl", log]),
         tests(for: "Tenancy", dependencies: ["Postgres", "Encryption", log]),
-        tests(for: "WebhookReceipt", dependencies: ["Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", "Curl", log, lifecycle]),
+        tests(for: "WebhookReceipt", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", "Curl", log, lifecycle]),
+        tests(for: "Notifications", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Mail", "Tenancy", "Platform", "Curl", log, lifecycle]),
+        tests(for: "Delivery", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Curl", "Mail", "Platform", log, lifecycle]),
     ]
 )

@@ -2,6 +2,7 @@ import Encryption
 import Foundation
 import Jira
 import Logging
+import Messaging
 import Platform
 import Tenancy
 import WebhookReceipt

@@ -1,6 +1,7 @@
 import Foundation
 import Jira
 import Logging
+import Messaging
 import Platform
 import Tenancy
 

@@ -1,6 +1,7 @@
 import Foundation
 import Jira
 import Logging
+import Messaging
 import Metrics
 import Platform
 import Tenancy

@@ -1,6 +1,7 @@
 import Encryption
 import Kafka
 import Logging
+import Messaging
 import Platform
 import Postgres
 import ServiceLifecycle

@@ -1,5 +1,6 @@
 import Foundation
 import Jira
+import Messaging
 
 /// What the webhook receipt service needs to know besides its connections.
 public struct WebhookReceiptConfiguration: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Messaging
 import Tenancy
 import Testing
 

@@ -4,6 +4,7 @@ import Foundation
 import Jira
 import Kafka
 import Logging
+import Messaging
 import Platform
 import Postgres
 import ServiceLifecycle

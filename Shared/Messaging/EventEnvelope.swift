@@ -32,10 +32,10 @@ public struct EventEnvelope: Sendable, Codable, Equatable {
     }
 
     /// The sealed body's bytes.
-    /// - Throws: `WebhookReceiptError` when `body` is not base64.
+    /// - Throws: `MessagingError` when `body` is not base64.
     public func sealedBody() throws -> [UInt8] {
         guard let data = Data(base64Encoded: body) else {
-            throw WebhookReceiptError("envelope \(id): body is not base64")
+            throw MessagingError("envelope \(id): body is not base64")
         }
         return Array(data)
     }
@@ -48,14 +48,14 @@ public struct EventEnvelope: Sendable, Codable, Equatable {
     }
 
     /// Reads an envelope.
-    /// - Throws: `WebhookReceiptError` when it is not JSON of this shape or of another version.
+    /// - Throws: `MessagingError` when it is not JSON of this shape or of another version.
     public init(json: [UInt8]) throws {
         do {
             self = try JSONDecoder().decode(EventEnvelope.self, from: Data(json))
         } catch {
-            throw WebhookReceiptError("not an event envelope: \(error)")
+            throw MessagingError("not an event envelope: \(error)")
         }
-        guard v == Self.version else { throw WebhookReceiptError("envelope \(id): version \(v), expected \(Self.version)") }
+        guard v == Self.version else { throw MessagingError("envelope \(id): version \(v), expected \(Self.version)") }
     }
 
     static func timestamp(_ date: Date) -> String {

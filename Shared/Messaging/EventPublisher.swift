@@ -20,9 +20,9 @@ public struct EventPublisher: Sendable {
     /// Produces one event.
     /// - Parameters:
     ///   - purpose: the sealing purpose: the topic's name without the deployment prefix (see
-    ///     `WebhookReceiptConfiguration.Topics`), so a consumer opens it with the same words.
+    ///     the service configuration), so a consumer opens it with the same words.
     /// - Returns: the envelope as produced.
-    /// - Throws: `WebhookReceiptError` when sealing failed, the broker refused the record, or no
+    /// - Throws: `MessagingError` when sealing failed, the broker refused the record, or no
     ///   acknowledgement came within the deadline. Then nothing is known to be stored: answer so
     ///   that the sender retries.
     @discardableResult
@@ -31,7 +31,7 @@ public struct EventPublisher: Sendable {
         do {
             sealed = try await cipher.seal(body, tenant: tenant, purpose: purpose)
         } catch {
-            throw WebhookReceiptError("sealing a \(type) event for \(topic) failed: \(error)")
+            throw MessagingError("sealing a \(type) event for \(topic) failed: \(error)")
         }
         let envelope = EventEnvelope(id: id, tenant: tenant, type: type, at: Date(), sealedBody: sealed)
         let message = KafkaProducerMessage(
@@ -44,13 +44,13 @@ public struct EventPublisher: Sendable {
         do {
             _ = try await Deadline.run(within: deadline) { try await producer.send(message) }
         } catch {
-            throw WebhookReceiptError("producing to \(topic) was not acknowledged: \(error)")
+            throw MessagingError("producing to \(topic) was not acknowledged: \(error)")
         }
         return envelope
     }
 
     /// A W3C `traceparent` starting a new trace.
-    static func newTraceparent() -> String {
+    public static func newTraceparent() -> String {
         func hex(_ count: Int) -> String {
             (0..<count).map { _ in String(UInt8.random(in: 0...255), radix: 16) }
                 .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
@@ -59,7 +59,7 @@ public struct EventPublisher: Sendable {
     }
 
     /// Whether `value` is a well-formed W3C `traceparent` (version 00) worth passing on.
-    static func isTraceparent(_ value: String) -> Bool {
+    public static func isTraceparent(_ value: String) -> Bool {
         let parts = value.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "00", parts[1].count == 32, parts[2].count == 16, parts[3].count == 2 else { return false }
         return parts.allSatisfy { $0.allSatisfy(\.isHexDigit) }

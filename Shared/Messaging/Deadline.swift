@@ -3,13 +3,13 @@ import Synchronization
 /// Runs work that cannot be cancelled (a Kafka send waiting for its delivery report) with a
 /// deadline for the caller: the caller gets the result, or `DeadlineExceeded` once `limit`
 /// passes, whichever comes first. The work itself goes on to its own end in the background.
-enum Deadline {
-    struct Exceeded: Error, CustomStringConvertible {
-        let limit: Duration
-        var description: String { "no result within \(limit)" }
+public enum Deadline {
+    public struct Exceeded: Error, CustomStringConvertible {
+        public let limit: Duration
+        public var description: String { "no result within \(limit)" }
     }
 
-    static func run<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    public static func run<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         let slot = ResumeOnce<T>()
         return try await withCheckedThrowingContinuation { continuation in
             slot.install(continuation)

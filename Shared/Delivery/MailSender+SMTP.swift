@@ -30,7 +30,7 @@ extension MailSender {
                     await tokens.invalidate(client)
                     continue
                 }
-                let transient = error.isRetriable || (error.responseCode.map { (400..<500).contains($0) } ?? false)
+                let transient = Self.isTransient(error)
                 guard transient, attempt < configuration.retry.maximumAttempts, !Task.isCancelled else {
                     let why = transient ? "retries exhausted after \(attempt) attempts" : "refused"
                     return .failure(SendFailure(error: "SMTP \(why): \(hasher.redactAddresses(in: error.description))", reply: reply))
@@ -70,6 +70,16 @@ extension MailSender {
             host: connection.host, port: connection.port, security: connection.security, authentication: authentication,
             tls: TLSSettings(caFile: configuration.smtpCAFile), timeout: configuration.smtpTimeout,
             connectTimeout: configuration.smtpConnectTimeout)
+    }
+
+    /// Whether trying again later may succeed: a 5xx reply never, a 4xx reply always, otherwise
+    /// (no reply: connection, timeout) as libcurl classifies the failure.
+    static func isTransient(_ error: CurlError) -> Bool {
+        switch error.responseCode {
+        case .some(500...): false
+        case .some(400..<500): true
+        default: error.isRetriable
+        }
     }
 
     /// A refused login: libcurl stops at the `334` error challenge for XOAUTH2, or the server says 535.

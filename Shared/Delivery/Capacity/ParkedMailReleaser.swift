@@ -14,9 +14,10 @@ import ServiceLifecycle
 /// At-least-once: a request is marked released only after the broker acknowledged it; a failure
 /// leaves it parked for the next round, and a crash between the two publishes it again, which
 /// the sender's ledger (tenant, request id, recipient) makes harmless. Two releasers never work
-/// on one tenant at once (a session advisory lock per tenant).
+/// on one tenant at once: they take turns on a per-tenant advisory lock, and the second finds
+/// what the first released already gone.
 ///
-/// It also retries usage alerts whose publication failed (``UsageAlertMailer/retryUnpublished(olderThan:)``).
+/// It also retries usage alerts whose publication failed (``UsageAlertMailer/retryUnpublished(olderThan:tenant:)``).
 public struct ParkedMailReleaser: Service {
     private let pool: PostgresPool
     private let parked: ParkedMailStore
@@ -85,15 +86,14 @@ public struct ParkedMailReleaser: Service {
     }
 
     /// Releases the tenant's parked mail that fits its capacity now, in order of parking.
-    /// - Returns: how many requests were released (0 when another releaser holds the tenant).
+    /// - Returns: how many requests were released.
     /// - Throws: when publishing fails (what was published before stays released), or the
     ///   database fails.
     @discardableResult
     public func releaseNow(tenant: String) async throws -> Int {
         try await pool.withConnection { lockConnection in
             let lockKey = "mailbridge.parked_mail:" + tenant
-            let locked = try await lockConnection.query("SELECT pg_try_advisory_lock(hashtextextended(\(lockKey), 0))")
-            guard try locked[0].decode(0, as: Bool.self) else { return 0 }
+            try await lockConnection.query("SELECT pg_advisory_lock(hashtextextended(\(lockKey), 0))")
             do {
                 let count = try await releaseLocked(tenant: tenant)
                 try await lockConnection.query("SELECT pg_advisory_unlock(hashtextextended(\(lockKey), 0))")

@@ -24,7 +24,7 @@ public struct PlanCapacity: CapacityGate {
 
     /// - Parameters:
     ///   - alerts: mails usage alerts; nil records them without mailing (they are retried by
-    ///     whoever runs ``UsageAlertMailer/retryUnpublished(olderThan:)``).
+    ///     whoever runs ``UsageAlertMailer/retryUnpublished(olderThan:tenant:)``).
     ///   - defaultPlan: the plan of tenants without a `tenant_plans` row.
     ///   - now: the clock that picks the month.
     public init(

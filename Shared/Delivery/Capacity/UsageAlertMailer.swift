@@ -11,7 +11,7 @@ import Postgres
 /// `.usageAlert` to the tenant's billing contacts and system-notification addresses, and then
 /// marks the alert published.
 ///
-/// An alert whose publication failed stays unpublished and ``retryUnpublished(olderThan:)`` sends
+/// An alert whose publication failed stays unpublished and ``retryUnpublished(olderThan:tenant:)`` sends
 /// it again; its request id is stable, so the sender mails each recipient once.
 public struct UsageAlertMailer: Sendable {
     /// Who alert mails come from.
@@ -77,15 +77,17 @@ public struct UsageAlertMailer: Sendable {
     }
 
     /// Sends the alerts recorded more than `olderThan` ago that were never published (their
-    /// reserver failed or died between recording and publishing).
+    /// reserver failed or died between recording and publishing), of every tenant or only `tenant`.
     /// - Returns: how many alert mails were published.
+    /// - Throws: `DeliveryError` naming the tenants whose alerts failed again, after trying all.
     @discardableResult
-    public func retryUnpublished(olderThan: Duration = .seconds(60)) async throws -> Int {
+    public func retryUnpublished(olderThan: Duration = .seconds(60), tenant: String? = nil) async throws -> Int {
         let seconds = Double(olderThan.components.seconds) + Double(olderThan.components.attoseconds) / 1e18
         let rows = try await pool.query(
             """
             SELECT tenant_id, month, metric, threshold, used, allowed FROM usage_alerts_sent
             WHERE published_at IS NULL AND created_at < now() - make_interval(secs => \(seconds))
+              AND (\(tenant)::text IS NULL OR tenant_id = \(tenant))
             ORDER BY tenant_id, month LIMIT 1000
             """)
         var groups: [String: (tenant: String, month: String, alerts: [UsageAlert])] = [:]
@@ -102,8 +104,16 @@ public struct UsageAlertMailer: Sendable {
             groups[tenant + "\u{0}" + month, default: (tenant, month, [])].alerts.append(alert)
         }
         var count = 0
-        for group in groups.values {
-            count += try await send(group.alerts, tenant: group.tenant, month: group.month).count
+        var failures = [String]()
+        for group in groups.values.sorted(by: { ($0.tenant, $0.month) < ($1.tenant, $1.month) }) {
+            do {
+                count += try await send(group.alerts, tenant: group.tenant, month: group.month).count
+            } catch {
+                failures.append("\(group.tenant) \(group.month): \(error)")
+            }
+        }
+        guard failures.isEmpty else {
+            throw DeliveryError("usage alerts not published (retried later): " + failures.joined(separator: "; "))
         }
         return count
     }

@@ -44,6 +44,19 @@ struct TemplateStoreTests {
         }
     }
 
+    @Test("a change made by another store is seen once the cache lifetime has passed, not before")
+    func cacheLifetime() async throws {
+        try await TemplateFixtures.withPool { pool in
+            let tenant = try await TemplateFixtures.insertTenant(pool)
+            let cached = TemplateStore(pool: pool, cacheLifetime: .seconds(2))
+            #expect(try await cached.templates(tenant: tenant, name: "default").source == TemplateSet.defaults)
+            try await TemplateStore(pool: pool).save(tenant: tenant, name: "default", set: Self.override)
+            #expect(try await cached.templates(tenant: tenant, name: "default").source == TemplateSet.defaults)
+            try await Task.sleep(for: .milliseconds(2_100))
+            #expect(try await cached.templates(tenant: tenant, name: "default").source == Self.override)
+        }
+    }
+
     @Test("an unknown set other than default is an error naming it; an invalid name is refused")
     func unknownName() async throws {
         try await TemplateFixtures.withPool { pool in

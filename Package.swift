@@ -78,7 +78,7 @@ let package = Package(
 
         // Building blocks every service uses.
         sharedLibrary("Encryption", dependencies: ["Postgres", crypto, log]),
-        sharedLibrary("ObjectStorage", dependencies: ["Curl", crypto, log]),
+        sharedLibrary("ObjectStorage", dependencies: ["Curl", "Platform", crypto, log]),
         sharedLibrary("TenantLanes", dependencies: [deque]),
         sharedLibrary("Platform", dependencies: [log, metrics, lifecycle, crypto, hummingbird, prometheus]),
         // Mail: parse any real-world message, find the visible reply, spot loops, build outbound MIME.
@@ -107,7 +107,7 @@ let package = Package(
         ),
 
         // Tests mirror the targets; TestSupport finds the servers the local stack started.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .target(name: "TestSupport", dependencies: ["Kafka", log], path: "Tests/TestSupport", swiftSettings: strictSettings),
         tests(for: "Kafka", dependencies: ["TenantLanes"]),
         tests(for: "Postgres"),
         tests(for: "Curl"),

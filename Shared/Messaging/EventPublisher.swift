@@ -31,7 +31,7 @@ public struct EventPublisher: Sendable {
         do {
             sealed = try await cipher.seal(body, tenant: tenant, purpose: purpose)
         } catch {
-            throw MessagingError("sealing a \(type) event for \(topic) failed: \(error)")
+            throw MessagingError("sealing a \(type) event for \(topic) failed: \(error)", isTransient: true)
         }
         let envelope = EventEnvelope(id: id, tenant: tenant, type: type, at: Date(), sealedBody: sealed)
         let message = KafkaProducerMessage(
@@ -44,7 +44,7 @@ public struct EventPublisher: Sendable {
         do {
             _ = try await Deadline.run(within: deadline) { try await producer.send(message) }
         } catch {
-            throw MessagingError("producing to \(topic) was not acknowledged: \(error)")
+            throw MessagingError("producing to \(topic) was not acknowledged: \(error)", isTransient: true)
         }
         return envelope
     }

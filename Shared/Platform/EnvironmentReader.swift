@@ -42,6 +42,16 @@ public struct EnvironmentReader: Sendable {
         environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// One of `choices`, or `defaultValue` when unset.
+    public mutating func choice(_ name: String, among choices: [String], default defaultValue: String) -> String {
+        guard let text = optional(name) else { return defaultValue }
+        guard choices.contains(text) else {
+            problems.append(ConfigurationError(variable: name, problem: "must be one of \(choices.joined(separator: ", ")), got \"\(text)\""))
+            return defaultValue
+        }
+        return text
+    }
+
     /// An integer in `range`, or `defaultValue` when unset.
     public mutating func integer(_ name: String, default defaultValue: Int, in range: ClosedRange<Int> = Int.min...Int.max) -> Int {
         guard let text = optional(name) else { return defaultValue }

@@ -7,7 +7,8 @@ import Testing
 struct TemplateMailTests {
     @Test("a rendered notification built by MailBuilder parses back to the same subject, text and HTML (non-ASCII)")
     func buildAndParse() throws {
-        let view = TemplateFixtures.view(.commented, summary: "Ärger mit 日本語", comment: "Grüße — «quoted» 😀\nzweite Zeile")
+        let longLine = String(repeating: "Sehr lange Zeile ohne Umbruch. ", count: 80) + "Ende."
+        let view = TemplateFixtures.view(.commented, summary: "Ärger mit 日本語", comment: "Grüße — «quoted» 😀\nzweite Zeile\n" + longLine)
         let rendered = NotificationTemplates.shipped.render(view)
         let mail = OutboundMail(
             from: MailAddress(displayName: "Jira Ärger", address: "jira@example.test"), to: [MailAddress(address: "ada@example.test")],
@@ -21,6 +22,8 @@ struct TemplateMailTests {
         #expect(parsed.htmlBody.map(Self.lf) == Self.lf(rendered.html))
         #expect(parsed.textIsDerivedFromHTML == false)
         #expect(parsed.textBody?.contains("Grüße — «quoted» 😀") == true)
+        #expect(parsed.textBody?.contains(longLine) == true)
+        #expect(Self.lf(String(decoding: built.bytes, as: UTF8.self)).split(separator: "\n").allSatisfy { $0.utf8.count <= 998 })
         #expect(parsed.inReplyTo == [MailThreading.forIssue("ACME-7", tenantID: "tenant-1", domain: "mailbridge.example.test").rootMessageID])
     }
 
@@ -55,6 +58,9 @@ struct TemplateMailTests {
         #expect(view.event.kind == .assigned)
         #expect(view.event.headline == "Ada Lovelace assigned ACME-7 to Bob")
         #expect(view.changes == [.init(field: "assignee", from: nil, to: "Bob")])
+        let long = String(repeating: "x", count: 1_500)
+        let edited = try NotificationEvent(webhookJSON: Array(body.replacingOccurrences(of: "\"toString\":\"Bob\"", with: "\"toString\":\"\(long)\"").utf8))
+        #expect(try NotificationView(event: edited, siteBaseURL: "https://acme.atlassian.net").changes.first?.to == String(long.prefix(1_000)) + "…")
         #expect(view.attachments == [.init(filename: "log file.txt", byteCount: nil, attached: false, link: "https://acme.atlassian.net/secure/attachment/10042/log%20file.txt")])
     }
 }

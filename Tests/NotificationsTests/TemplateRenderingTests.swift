@@ -72,6 +72,15 @@ struct TemplateRenderingTests {
         #expect(rendered.subject == "[ACME] ACME-7: " + summary)
     }
 
+    @Test("multi-line change values keep their line breaks: <br> in the HTML, newlines in the text")
+    func multilineChange() {
+        var view = TemplateFixtures.view(.updated)
+        view.changes = [.init(field: "description", from: "old line 1\nold <line> 2", to: "new")]
+        let rendered = NotificationTemplates.shipped.render(view)
+        #expect(rendered.html.contains("old line 1<br>\nold &lt;line&gt; 2"))
+        #expect(rendered.text.contains("- description: old line 1\nold <line> 2 -> new"))
+    }
+
     @Test("an override cannot unescape: triple mustache and & in HTML still give escaped values")
     func overrideCannotInject() throws {
         let set = TemplateSet(subject: "{{{issue.summary}}}", text: "{{{issue.summary}}}|{{issue.summary}}", html: "<p>{{{issue.summary}}}|{{&issue.summary}}|{{issue.summary}}</p>")

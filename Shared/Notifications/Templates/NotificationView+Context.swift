@@ -5,7 +5,8 @@ extension NotificationView {
     public enum Output: Sendable {
         /// As is: for the subject and the plain-text part.
         case text
-        /// HTML-escaped (`& < > " '`), line breaks as `<br>`: for the HTML part. The values are
+        /// HTML-escaped (`& < > " '`), line breaks of multi-line values (description, comment,
+        /// a change's `from` and `to`) as `<br>`: for the HTML part. The values are
         /// escaped here, and the templates render with Mustache's TEXT content type, so neither
         /// `{{x}}` nor `{{{x}}}` can put a user's markup into the HTML.
         case html
@@ -38,7 +39,7 @@ extension NotificationView {
             context["is" + kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst()] = kind == event.kind
         }
         let changeList: [[String: Any]] = changes.map { change in
-            Self.compact(["field": line(change.field), "from": line(change.from), "to": line(change.to)])
+            Self.compact(["field": line(change.field), "from": block(change.from), "to": block(change.to)])
         }
         context["changes"] = changeList
         context["hasChanges"] = !changeList.isEmpty

@@ -11,6 +11,8 @@ extension NotificationEventKind {
 extension NotificationView {
     /// The longest description a mail quotes; the issue link shows the rest.
     static let descriptionLimit = 4_000
+    /// The longest old or new value of a changed field a mail shows (a changed description).
+    static let changeValueLimit = 1_000
 
     /// A view built from the webhook alone, without asking Jira anything (what
     /// `mailbridge template preview` shows): attachments added by the event become links of
@@ -22,9 +24,9 @@ extension NotificationView {
         }
         let base = siteBaseURL.hasSuffix("/") ? String(siteBaseURL.dropLast()) : siteBaseURL
         let actor = event.actor?.displayName ?? event.comment?.author?.displayName
-        var description = event.description
-        if let text = description, text.count > Self.descriptionLimit {
-            description = String(text.prefix(Self.descriptionLimit)) + "…"
+        let cut: (String?, Int) -> String? = { text, limit in
+            guard let text, text.count > limit else { return text }
+            return String(text.prefix(limit)) + "…"
         }
         let attachmentChanges = event.changes.filter { $0.field.lowercased() == "attachment" && $0.to != nil }
         self.init(
@@ -32,11 +34,11 @@ extension NotificationView {
             project: Project(key: event.projectKey, name: event.projectName),
             issue: Issue(
                 key: event.issueKey, summary: event.summary, type: event.issueType, status: event.status,
-                url: base + "/browse/" + event.issueKey, descriptionText: description),
+                url: base + "/browse/" + event.issueKey, descriptionText: cut(event.description, Self.descriptionLimit)),
             event: Event(kind: kind, headline: Self.headline(kind: kind, event: event, actor: actor)),
             actorName: actor,
             changes: event.changes.filter { $0.field.lowercased() != "attachment" }.map {
-                Change(field: $0.field, from: $0.from, to: $0.to)
+                Change(field: $0.field, from: cut($0.from, Self.changeValueLimit), to: cut($0.to, Self.changeValueLimit))
             },
             comment: event.comment.map { Comment(author: $0.author?.displayName, text: $0.body) },
             attachments: attachmentChanges.map { change in

@@ -53,4 +53,10 @@ public struct PlanDirectory: Sendable {
         guard let row = rows.first else { return Usage(messages: 0, bytes: 0) }
         return Usage(messages: try row.decode(0, as: Int.self), bytes: try row.decode(1, as: Int.self))
     }
+
+    /// How many requests of the tenant are parked and not yet released.
+    public func parkedCount(tenant: String) async throws -> Int {
+        try await pool.query("SELECT count(*) FROM parked_mail WHERE tenant_id = \(tenant) AND released_at IS NULL")[0]
+            .decode(0, as: Int.self)
+    }
 }

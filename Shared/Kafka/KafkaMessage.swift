@@ -52,6 +52,20 @@ public struct KafkaConsumerMessage: Sendable {
     /// The record's timestamp in milliseconds since the epoch, when the broker gave one.
     public let timestampMilliseconds: Int64?
 
+    /// A record as a consumer would read it (for handlers driven directly, as in tests and replays).
+    public init(
+        topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader] = [],
+        timestampMilliseconds: Int64? = nil
+    ) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+        self.headers = headers
+        self.timestampMilliseconds = timestampMilliseconds
+    }
+
     public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
     /// The key as UTF-8 text (tenant ids are text).
     public var keyString: String? { key.map { String(decoding: $0, as: UTF8.self) } }

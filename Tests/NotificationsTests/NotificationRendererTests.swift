@@ -2,7 +2,9 @@ import Foundation
 import Kafka
 import Mail
 import Messaging
+import Delivery
 import Notifications
+import Platform
 import Testing
 import TestSupport
 
@@ -104,6 +106,48 @@ struct NotificationRendererTests {
             await #expect(throws: TopicReader.TooFew.self) {
                 _ = try await TopicReader.records(brokers: stack.brokers, topic: stack.settings.topics.outbound, count: 1, timeout: .seconds(3))
             }
+        }
+    }
+}
+
+@Suite("RenderingHandler over the stack", .serialized)
+struct RenderingHandlerTests {
+    static func message(_ stack: RendererTestStack, value: [UInt8], offset: Int64 = 0) -> KafkaConsumerMessage {
+        KafkaConsumerMessage(
+            topic: stack.settings.topics.events, partition: 0, offset: offset, key: Array(stack.tenant.tenantID.utf8), value: value, headers: [],
+            timestampMilliseconds: nil)
+    }
+
+    static func handler(_ stack: RendererTestStack) -> RenderingHandler {
+        RenderingHandler(
+            renderer: stack.renderer, producer: stack.producer, hasher: PIIHasher(key: Array(repeating: 3, count: 32)), logger: quietLogger())
+    }
+
+    @Test("a Jira 503 is retried inside the lane and the event is rendered; junk is dead-lettered with its reason")
+    func retriesThenDeadLetters() async throws {
+        try await RendererTestStack.with { stack in
+            try await stack.schemes.save(
+                NotificationScheme(project: "ACME", notifications: [NotificationRule(event: .created, recipients: .init(assignee: true))]),
+                tenant: stack.tenant.tenantID)
+            let key = try await stack.createIssue(summary: "Flaky Jira", assignee: RendererTestStack.bob)
+            let envelope = try await stack.envelope(try await stack.webhookBody("jira:issue_created", issue: key), type: "jira:issue_created")
+            // More 503s than the Jira client retries on its own, fewer than the handler's attempts allow.
+            let fault: [String: Any] = ["site": stack.site, "method": "GET", "pathRegex": "^/rest/api/3/issue/", "count": 4, "status": 503]
+            #expect(try await postJSON("\(stack.jiraURL)/__sim/faults", fault).status < 300)
+            let handler = Self.handler(stack)
+            await handler.handle(Self.message(stack, value: try envelope.json()))
+            let outbound = try await TopicReader.records(brokers: stack.brokers, topic: stack.settings.topics.outbound, count: 1)
+            #expect(try EventEnvelope(json: outbound[0].value).id == envelope.id)
+            let faults = try await http.execute(HTTPRequest(url: URL(string: "\(stack.jiraURL)/__sim/faults?site=\(stack.site)")!))
+            let listed = try JSONSerialization.jsonObject(with: Data(faults.body)) as? [[String: Any]]
+            #expect(listed?.first?["hits"] as? Int == 4)
+
+            await handler.handle(Self.message(stack, value: Array("not an envelope from x@acme.test".utf8), offset: 1))
+            let dead = try await TopicReader.records(brokers: stack.brokers, topic: stack.settings.topics.deadLetter, count: 1)
+            let letter = try DeadLetter(json: dead[0].value)
+            #expect(letter.offset == 1 && letter.topic == stack.settings.topics.events)
+            #expect(letter.error.contains("not an event envelope"))
+            #expect(dead[0].keyString == stack.tenant.tenantID)
         }
     }
 }

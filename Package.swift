@@ -53,6 +53,7 @@ let package = Package(
         .executable(name: "mailbridge", targets: ["mailbridge"]),
         .executable(name: "mailbridge-bench", targets: ["mailbridge-bench"]),
         .executable(name: "mailbridge-webhooks", targets: ["mailbridge-webhooks"]),
+        .executable(name: "mailbridge-renderer", targets: ["mailbridge-renderer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -92,13 +93,14 @@ let package = Package(
         // Webhook receipt: Jira webhooks and lifecycle callbacks verified, dropped early or sealed into Kafka.
         sharedLibrary("WebhookReceipt", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", hummingbird, log, metrics, lifecycle, crypto]),
         // Notifications: schemes, templates, and the renderer turning a Jira event into a sealed mail on mail.outbound.
-        sharedLibrary("Notifications", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Mail", "Tenancy", "Platform", mustache, log, metrics, lifecycle]),
+        sharedLibrary("Notifications", dependencies: ["Delivery", "Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Mail", "Tenancy", "Platform", mustache, log, metrics, lifecycle]),
         // Delivery: the sender taking mail.outbound to SMTP, with plan capacity, sandbox, retries, DLQ and audit.
         sharedLibrary("Delivery", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Curl", "Mail", "Platform", log, metrics, lifecycle, crypto]),
 
         // Executables.
         service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "Mail", "Tenancy", "Messaging", "Notifications", "Delivery", "ObjectStorage", "Jira", argumentParser, log]),
         service("mailbridge-webhooks", folder: "Webhooks", dependencies: ["WebhookReceipt", "Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", log]),
+        service("mailbridge-renderer", folder: "Renderer", dependencies: ["Notifications", "Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Tenancy", "Platform", log]),
         .executableTarget(
             name: "mailbridge-bench",
             dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "ObjectStorage", "Mail", argumentParser, log],
@@ -120,7 +122,7 @@ let package = Package(
         tests(for: "Jira", dependencies: ["Curl", log]),
         tests(for: "Tenancy", dependencies: ["Postgres", "Encryption", log]),
         tests(for: "WebhookReceipt", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", "Curl", log, lifecycle]),
-        tests(for: "Notifications", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Mail", "Tenancy", "Platform", "Curl", log, lifecycle]),
+        tests(for: "Notifications", dependencies: ["Delivery", "Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Mail", "Tenancy", "Platform", "Curl", log, lifecycle]),
         tests(for: "Delivery", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Curl", "Mail", "Platform", log, lifecycle]),
     ]
 )

@@ -1,0 +1,61 @@
+import Encryption
+import Foundation
+import Jira
+import Kafka
+import Logging
+import Messaging
+import Notifications
+import Platform
+import Postgres
+import Tenancy
+
+/// `mailbridge-renderer`: consumes `jira.events` in per-tenant lanes and turns each event a
+/// notification scheme applies to into a sealed mail and a `mail.outbound` record (see
+/// `NotificationRenderer`). Configuration: `RendererEnvironment`. Stops gracefully on SIGTERM.
+@main
+enum RendererMain {
+    static func main() async {
+        let settings: RendererEnvironment
+        do {
+            settings = try RendererEnvironment.read()
+        } catch {
+            FileHandle.standardError.write(Data("mailbridge-renderer: configuration: \(error)\n".utf8))
+            exit(2)
+        }
+        MailbridgeLogging.bootstrap(level: settings.logLevel, hasher: settings.hasher)
+        let registry = MailbridgeMetrics.bootstrap()
+        let logger = Logger(label: "mailbridge-renderer")
+        do {
+            let pool = PostgresPool(configuration: PostgresConfiguration(connectionString: settings.postgresURL), logger: logger)
+            let keys = TenantKeyStore(pool: pool, keyEncryptionKeys: settings.keyEncryptionKeys, logger: logger)
+            let cipher = TenantCipher(keys: keys)
+            let directory = TenantDirectory(pool: pool, vault: CredentialVault(cipher: cipher, credentialKeys: settings.credentialKeys), keys: keys)
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers), logger: logger)
+            let renderer = NotificationRenderer(
+                settings: settings.renderer, cipher: cipher, schemes: SchemeCache(store: SchemeStore(pool: pool)),
+                templates: TemplateStore(pool: pool),
+                jira: TenantJiraClients(directory: directory, appKey: settings.appKey, limiter: JiraRequestLimiter(), logger: logger),
+                objects: try settings.objectStore.makeStore(),
+                publisher: EventPublisher(producer: producer, cipher: cipher, deadline: settings.renderer.produceDeadline),
+                audit: RenderAudit(pool: pool), logger: logger)
+            let handler = RenderingHandler(renderer: renderer, producer: producer, hasher: settings.hasher, logger: logger)
+            let consumer = try TenantLaneConsumer(
+                configuration: KafkaConsumerConfiguration(bootstrapServers: settings.kafkaBrokers, groupID: settings.groupID),
+                topics: [settings.renderer.topics.events], maximumConcurrentLanes: settings.lanes, logger: logger
+            ) { message in await handler.handle(message) }
+            let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: settings.kafkaBrokers), logger: logger, timeout: .seconds(5))
+            let health = HealthServer(
+                host: settings.healthHost, port: settings.healthPort,
+                checks: [
+                    ReadinessCheck(name: "postgres") { _ = try await pool.query("SELECT 1") },
+                    ReadinessCheck(name: "kafka") { _ = try await admin.partitionCount(of: settings.renderer.topics.events) },
+                ],
+                registry: registry, logger: logger)
+            // Started in this order, stopped in reverse: the consumer drains before the producer flushes.
+            try await ServiceRunner.run([pool, producer, health, consumer], logger: logger)
+        } catch {
+            logger.critical("mailbridge-renderer stopped", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+    }
+}

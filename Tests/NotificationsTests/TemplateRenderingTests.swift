@@ -29,7 +29,7 @@ struct TemplateRenderingTests {
         }
         let link = "https://acme.atlassian.net/browse/ACME-7"
         #expect(rendered.text.contains("Open ACME-7: \(link)") == (kind != .deleted))
-        #expect(rendered.html.contains("href=\"\(link)\""))
+        #expect(rendered.html.contains("href=\"\(link)\"") == (kind != .deleted))
         #expect(rendered.html.contains(">Open ACME-7</a>") == (kind != .deleted))
         // Kind-specific parts stay out of other kinds' mails.
         #expect(rendered.text.contains("Grace Hopper") == (kind == .commented))

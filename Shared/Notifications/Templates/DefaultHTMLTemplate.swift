@@ -24,7 +24,7 @@ enum DefaultHTMLTemplate {
         <tr>
         <td style="padding:20px 24px 4px 24px;">
         <p style="margin:0 0 8px 0;font-size:13px;line-height:18px;color:#5e6c84;">{{event.headline}}</p>
-        <h1 style="margin:0;font-size:20px;line-height:28px;font-weight:600;color:#172b4d;">{{#issue.url}}<a href="{{issue.url}}" style="color:#0052cc;text-decoration:none;">{{issue.key}}</a>{{/issue.url}}{{^issue.url}}{{issue.key}}{{/issue.url}}{{#issue.summary}} {{issue.summary}}{{/issue.summary}}</h1>
+        <h1 style="margin:0;font-size:20px;line-height:28px;font-weight:600;color:#172b4d;">{{#issue.url}}{{^isDeleted}}<a href="{{issue.url}}" style="color:#0052cc;text-decoration:none;">{{issue.key}}</a>{{/isDeleted}}{{#isDeleted}}{{issue.key}}{{/isDeleted}}{{/issue.url}}{{^issue.url}}{{issue.key}}{{/issue.url}}{{#issue.summary}} {{issue.summary}}{{/issue.summary}}</h1>
         <p style="margin:8px 0 0 0;font-size:12px;line-height:16px;color:#5e6c84;">{{#issue.type}}{{issue.type}}{{/issue.type}}{{#issue.status}} &middot; <span style="display:inline-block;padding:0 6px;border-radius:3px;background-color:#dfe1e6;color:#42526e;font-weight:600;text-transform:uppercase;font-size:11px;">{{issue.status}}</span>{{/issue.status}}</p>
         </td>
         </tr>

@@ -14,6 +14,9 @@ public final class TemplateStore: Sendable {
         var loadedAt: ContinuousClock.Instant
     }
 
+    /// The most compiled sets kept; beyond it, expired entries (then all) are dropped.
+    static let cacheCapacity = 4_096
+
     private let pool: PostgresPool
     private let cacheLifetime: Duration
     private let cache = Mutex<[String: Entry]>([:])
@@ -40,8 +43,20 @@ public final class TemplateStore: Sendable {
         } else {
             throw TemplateError.unknownSet(tenant: tenant, name: name)
         }
-        cache.withLock { $0[key] = Entry(templates: templates, loadedAt: now) }
+        remember(templates, key: key, at: now)
         return templates
+    }
+
+    /// Caches `templates`; past `cacheCapacity` entries, expired ones are dropped first.
+    private func remember(_ templates: NotificationTemplates, key: String, at now: ContinuousClock.Instant) {
+        let lifetime = cacheLifetime
+        cache.withLock { entries in
+            if entries.count >= Self.cacheCapacity {
+                entries = entries.filter { now - $0.value.loadedAt < lifetime }
+                if entries.count >= Self.cacheCapacity { entries.removeAll() }
+            }
+            entries[key] = Entry(templates: templates, loadedAt: now)
+        }
     }
 
     /// The sources of set `name` of `tenant`: its override, or the shipped defaults for `default`.
@@ -65,8 +80,7 @@ public final class TemplateStore: Sendable {
             ON CONFLICT (tenant_id, name) DO UPDATE SET
                 subject = excluded.subject, text_body = excluded.text_body, html_body = excluded.html_body, updated_at = now()
             """)
-        let key = Self.cacheKey(tenant: tenant, name: name)
-        cache.withLock { $0[key] = Entry(templates: compiled, loadedAt: ContinuousClock.now) }
+        remember(compiled, key: Self.cacheKey(tenant: tenant, name: name), at: ContinuousClock.now)
     }
 
     /// Deletes the tenant's set `name` (for `default`: back to the shipped defaults).

@@ -518,6 +518,10 @@ class EndpointTests(SimTestCase):
         self.assertEqual((status, meta["filename"], meta["size"]), (200, "n.txt", 5))
         status, issue, _ = self.jira("GET", "/rest/api/3/issue/ACME-1", query="fields=attachment")
         self.assertEqual(issue["fields"]["attachment"][0]["mimeType"], "text/plain")
+        # As in Jira, the issue's changelog names the added file (and a jira:issue_updated is sent).
+        status, issue, _ = self.jira("GET", "/rest/api/3/issue/ACME-1", query="expand=changelog")
+        item = issue["changelog"]["histories"][-1]["items"][0]
+        self.assertEqual((item["field"], item["to"], item["toString"]), ("Attachment", out[0]["id"], "n.txt"))
 
     def test_unknown_issue_is_404(self):
         status, body, _ = self.jira("GET", "/rest/api/3/issue/ACME-99")

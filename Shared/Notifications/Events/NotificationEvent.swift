@@ -80,14 +80,17 @@ public struct NotificationEvent: Sendable, Equatable {
     public var comment: Comment?
 
     /// The kinds of notification this webhook is. An update is `updated`, plus `assigned` when
-    /// the assignee changed and `resolved` when a resolution was set.
+    /// the assignee changed and `resolved` when a resolution was set; the update Jira sends
+    /// beside `comment_created` is none (the comment is notified once, as `commented`).
     public var kinds: Set<NotificationEventKind> {
         switch webhookEvent {
         case "jira:issue_created": return [.created]
         case "jira:issue_deleted": return [.deleted]
         case "comment_created": return [.commented]
         case "jira:issue_updated":
-            if issueEventTypeName == "issue_commented" { return comment == nil ? [] : [.commented] }
+            // Jira announces a new comment twice: as `comment_created` and as this update. Only the
+            // first one notifies, or a comment would be mailed twice.
+            if issueEventTypeName == "issue_commented" || (changes.isEmpty && comment != nil) { return [] }
             var kinds: Set<NotificationEventKind> = [.updated]
             if changes.contains(where: { ($0.fieldID ?? $0.field) == "assignee" }) { kinds.insert(.assigned) }
             if changes.contains(where: { ($0.fieldID ?? $0.field) == "resolution" && $0.toValue != nil && $0.to != nil }) {

@@ -754,6 +754,14 @@ def add_attachment(ctx: Ctx) -> Resp:
         created.append(site.attachment_json(a, ctx.viewer))
     if created:
         issue.updated = now
+        # As Jira: one update per added file, its changelog naming the attachment.
+        for a_json in created:
+            item = {"field": "Attachment", "fieldtype": "jira", "fieldId": "attachment", "from": None, "fromString": None,
+                    "to": a_json["id"], "toString": a_json["filename"]}
+            history = {"id": site.next_id("changelog"), "author": ctx.viewer, "created": now, "items": [item]}
+            issue.changelog.append(history)
+            ctx.events.append(("jira:issue_updated", issue.id, {"user": ctx.viewer, "changelog": history,
+                                                                 "issue_event_type_name": "issue_updated"}))
         site.reindex(issue)
     return Resp(200, created)
 

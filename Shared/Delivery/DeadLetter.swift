@@ -25,13 +25,18 @@ public struct DeadLetter: Sendable, Codable, Equatable {
     public var error: String
     /// The SMTP server's last reply, when the failure was a refused or failed send.
     public var reply: SMTPReply?
+    /// The request's id when the record could be read (not secret: an event id), so a forced
+    /// replay can release its `uncertain` ledger rows without opening the record.
+    public var requestID: String?
     /// The blind-index tokens of the recipients that did not receive the mail (empty when the
     /// record could not be read at all).
     public var failedRecipients: [String]
     /// When it was dead-lettered, ISO 8601 UTC.
     public var at: String
 
-    public init(original: KafkaConsumerMessage, error: String, reply: SMTPReply?, failedRecipients: [String], at: Date = Date()) {
+    public init(
+        original: KafkaConsumerMessage, error: String, reply: SMTPReply?, requestID: String? = nil, failedRecipients: [String], at: Date = Date()
+    ) {
         v = Self.version
         topic = original.topic
         partition = original.partition
@@ -42,6 +47,7 @@ public struct DeadLetter: Sendable, Codable, Equatable {
             original.headers.map { ($0.key, Data($0.value ?? []).base64EncodedString()) }, uniquingKeysWith: { first, _ in first })
         self.error = error
         self.reply = reply
+        self.requestID = requestID
         self.failedRecipients = failedRecipients
         self.at = at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
     }

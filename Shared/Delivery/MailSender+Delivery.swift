@@ -14,7 +14,8 @@ extension MailSender {
 
     /// Delivers `request` to each recipient not yet served. Safe to run again for the same
     /// request: the ledger skips settled recipients.
-    /// - Returns: the recipients refused by the server or whose retries ran out.
+    /// - Returns: the recipients refused by the server, whose retries ran out, or whose delivery
+    ///   became uncertain.
     /// - Throws: ``Permanent`` when the tenant has no usable SMTP settings; other errors when
     ///   the database, the object store or the broker failed (the caller retries).
     func deliver(_ request: OutboundMailRequest) async throws -> [Failure] {
@@ -66,6 +67,9 @@ extension MailSender {
                     request, recipients: [recipient.address], status: .uncertain,
                     reply: SMTPReply(code: nil, text: "found in sending on a replay: may have been sent; not sent again"))
                 Counter(label: "mailbridge_sender_recipients_total", dimensions: [("outcome", "uncertain")]).increment()
+                // Dead-lettered too, so an operator sees it and may force a replay.
+                failures.append(
+                    Failure(recipient: recipient.token, error: "delivery uncertain: found in sending on a replay, not sent again", reply: nil))
                 logger.warning(
                     "delivery uncertain after a crash; not sent again",
                     metadata: ["tenant": "\(tenant)", "request": "\(request.requestID)", "recipient": "\(hasher.token(recipient.address))"])

@@ -82,7 +82,7 @@ public final class MailSender: Sendable {
         do {
             request = try await retrying("opening the record") { try await self.open(message) }
         } catch {
-            await deadLetter(message, error: "unreadable mail.outbound record: \(error)", reply: nil, failedRecipients: [])
+            await deadLetter(message, error: "unreadable mail.outbound record: \(error)", reply: nil, requestID: nil, failedRecipients: [])
             return
         }
         do {
@@ -90,11 +90,11 @@ public final class MailSender: Sendable {
             if let last = failures.last {
                 await deadLetter(
                     message, error: "\(failures.count) of \(request.recipients.count) recipients not delivered: \(last.error)",
-                    reply: last.reply, failedRecipients: failures.map(\.recipient))
+                    reply: last.reply, requestID: request.requestID, failedRecipients: failures.map(\.recipient))
             }
         } catch {
             await deadLetter(
-                message, error: "request \(request.requestID) not delivered: \(error)", reply: nil,
+                message, error: "request \(request.requestID) not delivered: \(error)", reply: nil, requestID: request.requestID,
                 failedRecipients: request.recipients.map { index.token(for: $0, tenant: request.tenant) })
         }
     }
@@ -139,9 +139,9 @@ public final class MailSender: Sendable {
 
     /// Produces `message` with `error` to the DLQ; retried while the broker refuses. Logged (never
     /// silently dropped) when even that fails: the record is then committed unsent.
-    func deadLetter(_ message: KafkaConsumerMessage, error: String, reply: SMTPReply?, failedRecipients: [String]) async {
+    func deadLetter(_ message: KafkaConsumerMessage, error: String, reply: SMTPReply?, requestID: String?, failedRecipients: [String]) async {
         let letter = DeadLetter(
-            original: message, error: hasher.redactAddresses(in: error), reply: reply, failedRecipients: failedRecipients)
+            original: message, error: hasher.redactAddresses(in: error), reply: reply, requestID: requestID, failedRecipients: failedRecipients)
         Counter(label: "mailbridge_sender_dead_letters_total").increment()
         logger.error(
             "mail.outbound record dead-lettered",

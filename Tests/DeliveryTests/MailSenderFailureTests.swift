@@ -90,6 +90,19 @@ struct MailSenderFailureTests {
             #expect(try await fixture.status(request, recipient) == .failed)
             let attempts = try await fixture.pool.query("SELECT attempts FROM outbound_deliveries WHERE tenant_id = \(fixture.tenant)")
             #expect(try attempts.first?.decode(0, as: Int.self) == 3)
+
+            // The server is back (here: the tenant's settings fixed): the operator replays the dead letter.
+            let server = try await ScriptedSMTPServer()
+            defer { server.stop() }
+            try await SMTPConnectionStore(pool: fixture.pool, vault: fixture.vault).save(scriptedConnection(tenant: fixture.tenant, port: server.port))
+            let queue = DeadLetterQueue(brokers: fixture.brokers, topics: fixture.topics, logger: fixture.logger)
+            let entry = try #require(try await queue.list(idle: .seconds(2)).first)
+            #expect(try await queue.replay(entry.letter, producer: fixture.producer, ledger: nil, force: false) == 0)
+            let delivered = try await fixture.running(fixture.makeSender()) {
+                try await eventually(timeout: .seconds(30)) { try await fixture.status(request, recipient) == .sent }
+            }
+            #expect(delivered)
+            #expect(server.acceptedCount(recipient) == 1)
         }
     }
 

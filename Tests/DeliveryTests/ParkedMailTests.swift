@@ -1,6 +1,8 @@
 import Foundation
 import Messaging
+import Platform
 import Postgres
+import ServiceLifecycle
 import Testing
 
 @testable import Delivery
@@ -105,6 +107,45 @@ struct ParkedMailTests {
             #expect(!token.contains("secret"))
             #expect(try await fixture.parked.waiting(tenant: fixture.tenant).map(\.request) == [request])
             await #expect(throws: DeliveryError.self) { try await fixture.gate().park(request, recipients: [], reason: "capacity") }
+        }
+    }
+
+    @Test("two releasers at once publish each parked request once")
+    func concurrentReleasers() async throws {
+        try await CapacityFixture.with { fixture in
+            for id in ["evt-1", "evt-2", "evt-3", "evt-4"] {
+                let recipients = ["a-\(id)@customer.example.test"]
+                try await fixture.gate().park(fixture.request(id, recipients: recipients), recipients: recipients, reason: "capacity")
+            }
+            let first = fixture.releaser()
+            let second = fixture.releaser()
+            let tenant = fixture.tenant
+            async let one = first.releaseNow(tenant: tenant)
+            async let two = second.releaseNow(tenant: tenant)
+            #expect(try await one + two == 4)
+            #expect(fixture.published.requests.map(\.requestID) == ["evt-1", "evt-2", "evt-3", "evt-4"])
+        }
+    }
+
+    @Test("the releaser service releases on its own once capacity is added, and stops on graceful shutdown")
+    func runningService() async throws {
+        try await CapacityFixture.with { fixture in
+            try await fixture.setPlan(messages: 0, bytes: nil)
+            let recipients = ["a@customer.example.test"]
+            try await fixture.gate().park(fixture.request("evt-1", recipients: recipients), recipients: recipients, reason: "capacity")
+            let group = ServiceRunner.makeGroup([fixture.releaser()], gracefulShutdownTimeout: .seconds(5), logger: fixture.logger)
+            let running = Task { try await group.run() }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await fixture.parked.waitingCount(tenant: fixture.tenant) == 1)
+            try await fixture.setPlan(messages: 1, bytes: nil)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while try await fixture.parked.waitingCount(tenant: fixture.tenant) > 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            await group.triggerGracefulShutdown()
+            try await running.value
+            #expect(try await fixture.parked.waitingCount(tenant: fixture.tenant) == 0)
+            #expect(fixture.published.requests.map(\.requestID) == ["evt-1"])
         }
     }
 }

@@ -109,7 +109,7 @@ let package = Package(
         ),
 
         // Tests mirror the targets; TestSupport finds the servers the local stack started.
-        .target(name: "TestSupport", dependencies: ["Kafka", log], path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .target(name: "TestSupport", dependencies: ["Kafka", "Curl", log], path: "Tests/TestSupport", swiftSettings: strictSettings),
         tests(for: "Kafka", dependencies: ["TenantLanes"]),
         tests(for: "Postgres"),
         tests(for: "Curl"),
@@ -123,6 +123,16 @@ let package = Package(
         tests(for: "Tenancy", dependencies: ["Postgres", "Encryption", log]),
         tests(for: "WebhookReceipt", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", "Curl", log, lifecycle]),
         tests(for: "Notifications", dependencies: ["Delivery", "Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Mail", "Tenancy", "Platform", "Curl", log, lifecycle]),
+        // The outbound pipeline end to end: webhook service → renderer → sender → SMTP → IMAP.
+        .testTarget(
+            name: "OutboundPipelineTests",
+            dependencies: [
+                "WebhookReceipt", "Notifications", "Delivery", "Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira",
+                "Tenancy", "Platform", "Curl", "Mail", "TestSupport", log, lifecycle,
+            ],
+            path: "Tests/OutboundPipelineTests",
+            swiftSettings: strictSettings
+        ),
         tests(for: "Delivery", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Curl", "Mail", "Platform", log, lifecycle]),
     ]
 )

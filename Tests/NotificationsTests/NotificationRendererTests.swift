@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import Mail
 import Messaging
+import Curl
 import Delivery
 import Notifications
 import Platform

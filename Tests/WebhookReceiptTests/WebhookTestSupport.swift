@@ -351,37 +351,3 @@ func post(_ url: String, json: Any, headers extra: [String: String] = [:]) async
     let body = Array(try JSONSerialization.data(withJSONObject: json))
     return try await http.execute(HTTPRequest(method: .post, url: URL(string: url)!, headers: headers, body: body))
 }
-
-/// A one-shot signal that the server listens.
-final class RunningSignal: Sendable {
-    private let raised = Mutex(false)
-    func raise() { raised.withLock { $0 = true } }
-    func wait(timeout: Duration) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !raised.withLock({ $0 }) {
-            guard ContinuousClock.now < deadline else { throw StackError("the webhook server did not start within \(timeout)") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-}
-
-/// A loopback TCP port that was free a moment ago.
-func freeLoopbackPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw StackError("socket() failed") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-    }
-    guard bound == 0 else { throw StackError("bind() failed") }
-    let named = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-    }
-    guard named == 0 else { throw StackError("getsockname() failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}

@@ -1,5 +1,6 @@
 /// The shipped HTML part: a 600-pixel table layout with inline CSS only (no external images,
-/// fonts or scripts), which Outlook, Gmail and Apple Mail show alike.
+/// fonts or scripts), which Outlook, Gmail and Apple Mail show alike; the headline doubles as the
+/// hidden preheader mail clients show in their message lists.
 enum DefaultHTMLTemplate {
     static let source = """
         <!DOCTYPE html>
@@ -11,6 +12,7 @@ enum DefaultHTMLTemplate {
         <title>{{issue.key}}{{#issue.summary}}: {{issue.summary}}{{/issue.summary}}</title>
         </head>
         <body style="margin:0;padding:0;background-color:#f4f5f7;">
+        <div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">{{event.headline}}</div>
         <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f4f5f7;">
         <tr>
         <td align="center" style="padding:24px 12px;">
@@ -47,7 +49,7 @@ enum DefaultHTMLTemplate {
         {{#changes}}
         <tr>
         <td valign="top" style="padding:6px 8px;border-bottom:1px solid #ebecf0;font-weight:600;">{{field}}</td>
-        <td valign="top" style="padding:6px 8px;border-bottom:1px solid #ebecf0;color:#5e6c84;text-decoration:line-through;">{{#from}}{{from}}{{/from}}{{^from}}<span style="text-decoration:none;color:#97a0af;">none</span>{{/from}}</td>
+        <td valign="top" style="padding:6px 8px;border-bottom:1px solid #ebecf0;color:#5e6c84;">{{#from}}<span style="text-decoration:line-through;">{{from}}</span>{{/from}}{{^from}}<span style="color:#97a0af;">none</span>{{/from}}</td>
         <td valign="top" style="padding:6px 8px;border-bottom:1px solid #ebecf0;">{{#to}}{{to}}{{/to}}{{^to}}<span style="color:#97a0af;">none</span>{{/to}}</td>
         </tr>
         {{/changes}}

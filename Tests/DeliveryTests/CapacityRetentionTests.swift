@@ -81,6 +81,8 @@ struct CapacityRetentionTests {
             #expect(try await !contacts.remove("pay@customer.example.test", kind: .billing, tenant: tenant))
             #expect(try await contacts.list(kind: .billing, tenant: tenant).isEmpty)
             await #expect(throws: DeliveryError.self) { try await contacts.add("not an address", kind: .billing, tenant: tenant) }
+            await #expect(throws: DeliveryError.self) { try await contacts.add("josé@customer.example.test", kind: .billing, tenant: tenant) }
+            await #expect(throws: DeliveryError.self) { try await contacts.add("ops@", kind: .system, tenant: tenant) }
         }
     }
 }

@@ -1,4 +1,6 @@
 import Encryption
+import Foundation
+import Mail
 import Postgres
 
 /// The addresses usage alerts go to: a tenant's billing contacts and its system-notification
@@ -34,13 +36,15 @@ public struct CapacityContacts: Sendable {
 
     /// Adds `address` (trimmed, lower-cased) to the tenant's `kind` list; adding it again renews
     /// its `created_at` (and so its retention) and changes nothing else.
-    /// - Throws: `DeliveryError` when the address is not `local@domain`, or the tenant has no
-    ///   `tenants` row; `PostgresError`, `EncryptionError`.
+    /// - Throws: `DeliveryError` when `MailBuilder` would not accept the address (so an alert
+    ///   can always be built), or the tenant has no `tenants` row; `PostgresError`, `EncryptionError`.
     public func add(_ address: String, kind: Kind, tenant: String) async throws {
         let normalized = BlindIndex.normalize(address)
-        let parts = normalized.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !normalized.contains(where: \.isWhitespace) else {
-            throw DeliveryError("contacts: not an email address (local@domain.tld)")
+        do {
+            let probe = OutboundMail(from: MailAddress(address: normalized), to: [], subject: "")
+            _ = try MailBuilder(messageIDDomain: "contacts.invalid", origin: "mailbridge").build(probe, date: Date())
+        } catch {
+            throw DeliveryError("contacts: not a usable email address: \(error)")
         }
         let sealed = try await cipher.seal(normalized, tenant: tenant, purpose: kind.purpose)
         let token = blindIndex.token(for: normalized, tenant: tenant)

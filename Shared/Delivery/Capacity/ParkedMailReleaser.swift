@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import Postgres
 import ServiceLifecycle
 
@@ -124,6 +125,7 @@ public struct ParkedMailReleaser: Service {
             released += 1
         }
         if released > 0 {
+            Counter(label: "mailbridge_parked_mail_released_total").increment(by: released)
             logger.info("released parked mail", metadata: ["tenant": "\(tenant)", "released": "\(released)", "waiting": "\(waiting.count - released)"])
         }
         return released

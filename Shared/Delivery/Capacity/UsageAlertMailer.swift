@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Mail
 import Messaging
+import Metrics
 import ObjectStorage
 import Postgres
 
@@ -64,6 +65,7 @@ public struct UsageAlertMailer: Sendable {
             } else {
                 let request = try await store(alert, recipients: recipients, tenant: tenant, month: month, now: now)
                 try await publish(request)
+                Counter(label: "mailbridge_usage_alerts_total", dimensions: [("metric", alert.metric.rawValue)]).increment()
                 published.append(request)
             }
             try await pool.query(

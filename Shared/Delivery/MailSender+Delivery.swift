@@ -41,8 +41,9 @@ extension MailSender {
         guard !toSend.isEmpty else { return [] }
 
         // Plan capacity, for the recipients that will really be tried (not those left `sending`).
+        // Usage alerts are never held back by the plan they warn about, nor counted.
         let fresh = toSend.filter { statuses[$0.token] != .sending }
-        if let capacity, !fresh.isEmpty {
+        if let capacity, request.kind != .usageAlert, !fresh.isEmpty {
             let decision = try await capacity.reserve(tenant: tenant, messages: fresh.count, bytes: fresh.count * request.byteCount)
             if case .exhausted(let reason) = decision {
                 try await capacity.park(request, recipients: fresh.map(\.address), reason: reason)

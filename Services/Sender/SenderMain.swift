@@ -1,0 +1,70 @@
+import Delivery
+import Encryption
+import Foundation
+import Kafka
+import Logging
+import Messaging
+import Platform
+import Postgres
+
+/// `mailbridge-sender`: consumes `mail.outbound` in per-tenant lanes and delivers each mail over
+/// the tenant's SMTP connection (see `MailSender`), with plan capacity (`PlanCapacity`, parked
+/// mail released by `ParkedMailReleaser`), the outbound audit, `mail.sent` and the DLQ. Purges
+/// its records past retention. Configuration: `SenderSettings`. Stops gracefully on SIGTERM.
+@main
+enum SenderMain {
+    static func main() async {
+        let settings: SenderSettings
+        do {
+            settings = try SenderSettings.fromEnvironment()
+        } catch {
+            FileHandle.standardError.write(Data("mailbridge-sender: configuration: \(error)\n".utf8))
+            exit(2)
+        }
+        MailbridgeLogging.bootstrap(level: settings.logLevel, hasher: settings.hasher)
+        let registry = MailbridgeMetrics.bootstrap()
+        let logger = Logger(label: "mailbridge-sender")
+        do {
+            let pool = PostgresPool(configuration: PostgresConfiguration(connectionString: settings.postgresURL), logger: logger)
+            let keys = TenantKeyStore(pool: pool, keyEncryptionKeys: settings.keyEncryptionKeys, logger: logger)
+            let cipher = TenantCipher(keys: keys)
+            let vault = CredentialVault(cipher: cipher, credentialKeys: settings.credentialKeys)
+            let index = try BlindIndex(key: settings.capacity.blindIndexKey)
+            let store = try settings.objectStore.makeStore()
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers), logger: logger)
+            let topics = settings.sender.topics
+            let publish = EventPublisher(producer: producer, cipher: cipher, deadline: settings.sender.produceDeadline)
+                .outboundPublish(topic: topics.outbound)
+            let parked = ParkedMailStore(pool: pool, cipher: cipher, blindIndex: index)
+            let alerts = UsageAlertMailer(
+                pool: pool, cipher: cipher, store: store, contacts: CapacityContacts(pool: pool, cipher: cipher, blindIndex: index),
+                publish: publish, settings: settings.alerts, logger: logger)
+            let capacity = PlanCapacity(pool: pool, parked: parked, alerts: alerts, defaultPlan: settings.capacity.defaultPlan, logger: logger)
+            let releaser = ParkedMailReleaser(
+                pool: pool, parked: parked, publish: publish, alerts: alerts, defaultPlan: settings.capacity.defaultPlan,
+                interval: settings.capacity.releaseInterval, logger: logger)
+            let sender = MailSender(
+                configuration: settings.sender, pool: pool, cipher: cipher, vault: vault, index: index, store: store, producer: producer,
+                capacity: capacity, hasher: settings.hasher, logger: logger)
+            let consumer = try sender.makeConsumer(
+                configuration: KafkaConsumerConfiguration(bootstrapServers: settings.kafkaBrokers, groupID: settings.groupID),
+                maximumConcurrentLanes: settings.lanes)
+            let retention = DeliveryRetentionService(
+                retention: DeliveryRetention(pool: pool, store: store), keep: settings.retention, interval: settings.purgeInterval, logger: logger)
+            let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: settings.kafkaBrokers), logger: logger, timeout: .seconds(5))
+            let health = HealthServer(
+                host: settings.healthHost, port: settings.healthPort,
+                checks: [
+                    ReadinessCheck(name: "postgres") { _ = try await pool.query("SELECT 1") },
+                    ReadinessCheck(name: "kafka") { _ = try await admin.partitionCount(of: topics.outbound) },
+                ],
+                registry: registry, logger: logger)
+            // Started in this order, stopped in reverse: the consumer drains (in-flight sends end
+            // and are recorded) before the producer flushes and the pool closes.
+            try await ServiceRunner.run([pool, producer, health, retention, releaser, consumer], logger: logger)
+        } catch {
+            logger.critical("mailbridge-sender stopped", metadata: ["error": "\(error)"])
+            exit(1)
+        }
+    }
+}

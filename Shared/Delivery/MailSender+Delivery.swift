@@ -2,6 +2,7 @@ import Curl
 import Foundation
 import Messaging
 import Metrics
+import ObjectStorage
 
 extension MailSender {
     /// A recipient that did not receive the mail.
@@ -29,7 +30,8 @@ extension MailSender {
 
         // Sandbox: the tenant's non-allowlisted recipients are audited as suppressed, never sent.
         let permitted = try await sandbox.permitted(tenant: tenant, recipients: Set(pending.map(\.token)))
-        let suppressed = pending.filter { !permitted.contains($0.token) }
+        // A recipient left `sending` is never suppressed: its claim below makes it `uncertain`.
+        let suppressed = pending.filter { !permitted.contains($0.token) && statuses[$0.token] != .sending }
         if !suppressed.isEmpty {
             for recipient in suppressed {
                 try await ledger.record(.suppressed, tenant: tenant, requestID: request.requestID, recipient: recipient.token, reply: nil)
@@ -37,7 +39,7 @@ extension MailSender {
             try await history.append(request, recipients: suppressed.map(\.address), status: .suppressed, reply: nil)
             Counter(label: "mailbridge_sender_recipients_total", dimensions: [("outcome", "suppressed")]).increment(by: suppressed.count)
         }
-        let toSend = pending.filter { permitted.contains($0.token) }
+        let toSend = pending.filter { permitted.contains($0.token) || statuses[$0.token] == .sending }
         guard !toSend.isEmpty else { return [] }
 
         // Plan capacity, for the recipients that will really be tried (not those left `sending`).
@@ -100,7 +102,12 @@ extension MailSender {
 
     /// The stored mail, opened.
     func loadMessage(_ request: OutboundMailRequest) async throws -> [UInt8] {
-        let sealed = try await store.get(key: request.objectKey)
+        let sealed: [UInt8]
+        do {
+            sealed = try await store.get(key: request.objectKey)
+        } catch let error as ObjectStorageError where error.code == "NoSuchKey" {
+            throw Permanent(description: "the mail object \(request.objectKey) of request \(request.requestID) does not exist (purged or never stored)")
+        }
         do {
             return try await cipher.open(sealed, tenant: request.tenant, purpose: OutboundMailRequest.objectPurpose)
         } catch {

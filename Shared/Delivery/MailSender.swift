@@ -105,9 +105,14 @@ public final class MailSender: Sendable {
         let request: OutboundMailRequest
         do {
             envelope = try EventEnvelope(json: message.value)
-            request = try TopicRecordCoding.decode(OutboundMailRequest.self, from: try await Self.openBody(envelope, cipher: cipher))
+            let body = try await cipher.open(try envelope.sealedBody(), tenant: envelope.tenant, purpose: DeliveryTopics.outboundPurpose)
+            request = try TopicRecordCoding.decode(OutboundMailRequest.self, from: body)
         } catch let error as MessagingError {
             throw Permanent(description: error.description)
+        } catch let error as EncryptionError {
+            // Wrong tenant or purpose, tampering, a shredded key: no retry mends it. (A database
+            // failure while the key is fetched is not an EncryptionError and is retried.)
+            throw Permanent(description: "the mail.outbound body does not open: \(error)")
         }
         guard request.tenant == envelope.tenant, message.keyString == nil || message.keyString == envelope.tenant else {
             throw Permanent(description: "envelope \(envelope.id): the record key, envelope and request name different tenants")
@@ -160,9 +165,5 @@ public final class MailSender: Sendable {
                 "a mail.outbound record could not be dead-lettered and is lost",
                 metadata: ["topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)", "error": "\(error)"])
         }
-    }
-
-    static func openBody(_ envelope: EventEnvelope, cipher: TenantCipher) async throws -> [UInt8] {
-        try await envelope.openBody(with: cipher, purpose: DeliveryTopics.outboundPurpose)
     }
 }

@@ -116,6 +116,18 @@ struct MailSenderIdempotencyTests {
             #expect(park.reason.contains("messages"))
             #expect(try await fixture.history(parked).map(\.status) == [.parked])
             #expect(try await fixture.ledgerRows(parked).isEmpty)
+
+            // A usage alert is never held back by the exhausted plan, nor reserved.
+            var (alert, _) = try await fixture.makeRequest(recipients: [second], label: "usage-alert")
+            alert.kind = .usageAlert
+            let alertSent = try await fixture.running(fixture.makeSender(capacity: gate)) {
+                try await fixture.produce(alert)
+                return try await eventually(timeout: .seconds(30)) { try await fixture.status(alert, second) == .sent }
+            }
+            #expect(alertSent)
+            // The second run re-read the topic from the start: the delivered request was skipped
+            // by the ledger, the parked one asked (and was refused) again, the alert never asked.
+            #expect(gate.reservations == [1, 2, 2])
         }
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import Platform
 import Postgres
+import ServiceLifecycle
 import Testing
 
 @testable import Delivery
@@ -83,6 +85,25 @@ struct CapacityRetentionTests {
             await #expect(throws: DeliveryError.self) { try await contacts.add("not an address", kind: .billing, tenant: tenant) }
             await #expect(throws: DeliveryError.self) { try await contacts.add("josé@customer.example.test", kind: .billing, tenant: tenant) }
             await #expect(throws: DeliveryError.self) { try await contacts.add("ops@", kind: .system, tenant: tenant) }
+        }
+    }
+
+    @Test("the retention service purges on its own and stops on graceful shutdown")
+    func service() async throws {
+        try await CapacityFixture.with { fixture in
+            try await fixture.contacts.add("old@customer.example.test", kind: .billing, tenant: fixture.tenant)
+            try await fixture.pool.query(
+                "UPDATE billing_contacts SET created_at = now() - interval '400 days' WHERE tenant_id = \(fixture.tenant)")
+            let service = CapacityRetentionService(retention: CapacityRetention(pool: fixture.pool), interval: .milliseconds(100), logger: fixture.logger)
+            let group = ServiceRunner.makeGroup([service], gracefulShutdownTimeout: .seconds(5), logger: fixture.logger)
+            let running = Task { try await group.run() }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while try await !fixture.contacts.list(kind: .billing, tenant: fixture.tenant).isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            await group.triggerGracefulShutdown()
+            try await running.value
+            #expect(try await fixture.contacts.list(kind: .billing, tenant: fixture.tenant).isEmpty)
         }
     }
 }

@@ -19,11 +19,15 @@
 # BENCH_QUIET_AFTER (1000), BENCH_OBJECT_STORE (directory|s3, directory), BENCH_TIMEOUT (seconds
 # to wait for the mails after the flood, 540), BENCH_SINK_MESSAGES (20000), BENCH_LOG_LEVEL (notice),
 # BENCH_RENDERER_LANES (64), BENCH_KEEP (1: keep the work directory and print its path),
+# BENCH_JIRA_URL and BENCH_JIRA_KEYS_DIR (another Jira simulator than the stack's),
 # BENCH_STAGE (all, or renderer: no sender; waits until the renderer's /metrics counted every
 # event rendered and prints renderer_only_per_s — where the time goes, stage by stage).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 load_stack_env
+# Another Jira simulator (e.g. a patched copy) instead of the stack's, and where it writes install keys.
+JIRA_URL="${BENCH_JIRA_URL:-$MAILBRIDGE_TEST_JIRA_URL}"
+JIRA_KEYS_DIR="${BENCH_JIRA_KEYS_DIR:-$MAILBRIDGE_TEST_JIRA_INSTALL_KEYS_DIR}"
 
 BIN="${MAILBRIDGE_BENCH_RELEASE_DIR:-$REPO/.build-bench/release}"
 STAGE="${BENCH_STAGE:-all}"
@@ -58,7 +62,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for site in "${sites[@]}"; do
-    curl -fsS -o /dev/null -X DELETE "$MAILBRIDGE_TEST_JIRA_URL/__sim/sites/$site" 2>/dev/null || true
+    curl -fsS -o /dev/null -X DELETE "$JIRA_URL/__sim/sites/$site" 2>/dev/null || true
   done
   if [[ ${BENCH_KEEP:-0} == 1 ]]; then log "kept $work"; else rm -rf "$work"; fi
 }
@@ -85,7 +89,8 @@ export MAILBRIDGE_POSTGRES_URL="$MAILBRIDGE_TEST_POSTGRES_URL" MAILBRIDGE_KAFKA_
 export MAILBRIDGE_TOPIC_PREFIX="$prefix" MAILBRIDGE_LOG_LEVEL="$LOG_LEVEL"
 export MAILBRIDGE_KEK_KEYS="bench-kek:$(openssl rand -base64 32)" MAILBRIDGE_KEK_ACTIVE=bench-kek
 export MAILBRIDGE_CREDENTIALS_KEY_KEYS="bench-cred:$(openssl rand -base64 32)" MAILBRIDGE_CREDENTIALS_KEY_ACTIVE=bench-cred
-export MAILBRIDGE_LOG_HASH_KEY="$(openssl rand -base64 32)"
+export MAILBRIDGE_LOG_HASH_KEY="$(openssl rand -base64 32)" MAILBRIDGE_BLIND_INDEX_KEY="$(openssl rand -base64 32)"
+export MAILBRIDGE_NOTIFICATION_FROM="jira@$domain" MAILBRIDGE_MESSAGE_ID_DOMAIN="$domain"
 export MAILBRIDGE_OBJECT_STORE="$OBJECT_STORE"
 if [[ $OBJECT_STORE == s3 ]]; then
   bucket="bench-e2e-$(date +%s)-$$"
@@ -113,12 +118,11 @@ log "SMTP sink on 127.0.0.1:$sink_port; its own rate: $SINK_MESSAGES messages ov
 # 2. The three services.
 log "starting mailbridge-webhooks on $base, mailbridge-renderer, mailbridge-sender (topics $prefix*, objects: $OBJECT_STORE)"
 MAILBRIDGE_WEBHOOKS_HOST=127.0.0.1 MAILBRIDGE_WEBHOOKS_PORT="$web_port" MAILBRIDGE_HEALTH_PORT="$web_health" \
-  MAILBRIDGE_APP_BASE_URL="$base" MAILBRIDGE_INSTALL_KEYS_DIR="$MAILBRIDGE_TEST_JIRA_INSTALL_KEYS_DIR" \
+  MAILBRIDGE_APP_BASE_URL="$base" MAILBRIDGE_INSTALL_KEYS_DIR="$JIRA_KEYS_DIR" \
   MAILBRIDGE_WEBHOOKS_SCHEME_REFRESH=500ms \
   "$BIN/mailbridge-webhooks" >"$work/webhooks.log" 2>&1 </dev/null &
 pids+=($!)
-MAILBRIDGE_HEALTH_PORT="$renderer_health" MAILBRIDGE_NOTIFICATION_FROM="jira@$domain" MAILBRIDGE_MESSAGE_ID_DOMAIN="$domain" \
-  MAILBRIDGE_RENDERER_GROUP="bench-renderer-$suffix" MAILBRIDGE_RENDERER_LANES="${BENCH_RENDERER_LANES:-64}" \
+MAILBRIDGE_HEALTH_PORT="$renderer_health" MAILBRIDGE_RENDERER_GROUP="bench-renderer-$suffix" MAILBRIDGE_RENDERER_LANES="${BENCH_RENDERER_LANES:-64}" \
   "$BIN/mailbridge-renderer" >"$work/renderer.log" 2>&1 </dev/null &
 pids+=($!)
 if [[ $STAGE == all ]]; then
@@ -132,15 +136,13 @@ wait_ready mailbridge-renderer "$renderer_health" "$work/renderer.log"
 
 # 3. Tenants: one simulator site each (signed install), issues, a scheme, SMTP settings → the sink.
 for name in $(seq -f 'a%g' 1 "$FLOODERS") b; do sites+=("$site_prefix-$name"); done
-"$PYTHON" "$BENCH_SCRIPTS/outbound_e2e.py" setup --jira "$MAILBRIDGE_TEST_JIRA_URL" --webhooks "$base" \
+"$PYTHON" "$BENCH_SCRIPTS/outbound_e2e.py" setup --jira "$JIRA_URL" --webhooks "$base" \
   --postgres "$MAILBRIDGE_TEST_POSTGRES_URL" --site-prefix "$site_prefix" --flooders "$FLOODERS" --work "$work" >"$work/tenants.txt"
 while read -r name tenant _; do
   "$CLI" scheme import --tenant "$tenant" "$work/scheme-$name.json" >/dev/null
   # No plan row: capacity unlimited. Plain SMTP without login to the sink.
-  psql "$MAILBRIDGE_TEST_POSTGRES_URL" -qc \
-    "INSERT INTO smtp_connections (tenant_id, host, port, security, auth_kind, envelope_from)
-     VALUES ('$tenant', '127.0.0.1', $sink_port, 'none', 'none', 'bounces@$domain')
-     ON CONFLICT (tenant_id) DO UPDATE SET host = EXCLUDED.host, port = EXCLUDED.port, security = 'none', auth_kind = 'none'"
+  "$CLI" smtp set --tenant "$tenant" --host 127.0.0.1 --port "$sink_port" --security none --auth none \
+    --envelope-from "bounces@$domain" >/dev/null
 done <"$work/tenants.txt"
 sleep 2.5 # the webhook service re-reads notification_schemes every 500 ms here, the renderer's scheme cache lives 2 s
 

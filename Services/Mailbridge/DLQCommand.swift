@@ -52,7 +52,9 @@ struct DLQCommand: AsyncParsableCommand {
             }
             for entry in entries {
                 let letter = entry.letter
-                print("\(entry.partition):\(entry.offset)\t\(letter.at)\t\(letter.key ?? "-")\t\(letter.requestID ?? "-")\t\(letter.reply.map { "\($0.code.map(String.init) ?? "-")" } ?? "-")\t\(letter.error)")
+                let code = letter.reply?.code.map(String.init) ?? "-"
+                let columns = ["\(entry.partition):\(entry.offset)", letter.at, letter.key ?? "-", letter.requestID ?? "-", code, letter.error]
+                print(columns.joined(separator: "\t"))
             }
             print("\(entries.count) dead letter(s) on \(connection.topics.deadLetter)")
         }

@@ -1,3 +1,5 @@
+import Delivery
+import Encryption
 import Foundation
 import Mail
 import Notifications
@@ -79,6 +81,87 @@ struct OutboundPipelineTests {
             #expect(try await stack.mail.messages(deliveredTo: stack.adaAddress).count == 1)
             #expect(try await stack.mail.messages(deliveredTo: stack.bobAddress).count == 2)
             #expect(try await stack.mail.messages(deliveredTo: stack.doerteAddress).count == 1)
+        }
+    }
+}
+
+@Suite("Outbound pipeline faults", .serialized)
+struct OutboundPipelineFaultTests {
+    static let assigneeOnCreate = NotificationScheme(
+        project: "ACME", notifications: [NotificationRule(event: .created, recipients: .init(assignee: true))])
+
+    @Test("Jira answers 429 and 500 to the renderer's call back: the mail still goes out, once")
+    func jiraThrottlesAndFails() async throws {
+        try await PipelineStack.with { stack, tenant in
+            try await stack.useStackSMTP(tenant: tenant.tenantID)
+            try await SchemeStore(pool: stack.pool).save(Self.assigneeOnCreate, tenant: tenant.tenantID)
+            try await Task.sleep(for: .milliseconds(600))
+            try await stack.injectJiraFault(method: "GET", pathRegex: "^/rest/api/3/issue/", status: 429, count: 1, retryAfter: 1)
+            try await stack.injectJiraFault(method: "GET", pathRegex: "^/rest/api/3/issue/", status: 500, count: 2)
+            let key = try await stack.createIssue(summary: "Throttled")
+            let mails = try await stack.mail.awaitMessages(deliveredTo: stack.bobAddress, count: 1)
+            #expect(mails.count == 1)
+            #expect(MailParser().parse(try #require(mails.first)).subject?.contains(key) == true)
+            #expect(try await stack.jiraFaultHits() == 3)
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await stack.mail.messages(deliveredTo: stack.bobAddress).count == 1)
+        }
+    }
+
+    /// Restarts the stack's SMTP server: runs apart from the other suites (ops/test.sh, "serverRestart").
+    @Test("the SMTP server down, then up again: the mail waits in the sender's retries and arrives once")
+    func serverRestartSMTP() async throws {
+        let retry = RetryPolicy(maximumAttempts: 30, initialDelay: .milliseconds(200), maximumDelay: .seconds(1))
+        try await PipelineStack.with(retry: retry) { stack, tenant in
+            try await stack.useStackSMTP(tenant: tenant.tenantID)
+            try await SchemeStore(pool: stack.pool).save(Self.assigneeOnCreate, tenant: tenant.tenantID)
+            try await Task.sleep(for: .milliseconds(600))
+            try await TestEnvironment.runScript("MAILBRIDGE_TEST_SMTP_STOP")
+            do {
+                let key = try await stack.createIssue(summary: "Mail server away")
+                try await Task.sleep(for: .seconds(4))
+                try await TestEnvironment.runScript("MAILBRIDGE_TEST_SMTP_START")
+                let mails = try await stack.mail.awaitMessages(deliveredTo: stack.bobAddress, count: 1)
+                #expect(mails.count == 1)
+                #expect(MailParser().parse(try #require(mails.first)).subject?.contains(key) == true)
+                try await Task.sleep(for: .seconds(2))
+                #expect(try await stack.mail.messages(deliveredTo: stack.bobAddress).count == 1)
+            } catch {
+                try? await TestEnvironment.runScript("MAILBRIDGE_TEST_SMTP_START")
+                throw error
+            }
+        }
+    }
+
+    @Test("plan capacity exhausted: the next mail is parked, not lost; raising the plan releases it, once")
+    func capacityExhaustedThenRaised() async throws {
+        try await PipelineStack.with(planCapacity: true) { stack, tenant in
+            try await stack.useStackSMTP(tenant: tenant.tenantID)
+            try await SchemeStore(pool: stack.pool).save(Self.assigneeOnCreate, tenant: tenant.tenantID)
+            let plans = PlanDirectory(pool: stack.pool)
+            try await plans.setPlan(CapacityPlan(messagesPerMonth: 1, bytesPerMonth: nil), tenant: tenant.tenantID)
+            try await Task.sleep(for: .milliseconds(600))
+            let first = try await stack.createIssue(summary: "Fits the plan")
+            let mails = try await stack.mail.awaitMessages(deliveredTo: stack.bobAddress, count: 1)
+            #expect(mails.count == 1 && MailParser().parse(mails[0]).subject?.contains(first) == true)
+
+            let second = try await stack.createIssue(summary: "Over the plan")
+            let parked = ParkedMailStore(pool: stack.pool, cipher: stack.cipher, blindIndex: try BlindIndex(key: Array(repeating: 9, count: 32)))
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try await parked.waitingCount(tenant: tenant.tenantID) == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try await parked.waitingCount(tenant: tenant.tenantID) == 1)
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await stack.mail.messages(deliveredTo: stack.bobAddress).count == 1)
+
+            try await plans.setPlan(CapacityPlan(messagesPerMonth: 10, bytesPerMonth: nil), tenant: tenant.tenantID)
+            let after = try await stack.mail.awaitMessages(deliveredTo: stack.bobAddress, count: 2)
+            #expect(after.count == 2)
+            #expect(after.contains { MailParser().parse($0).subject?.contains(second) == true })
+            #expect(try await parked.waitingCount(tenant: tenant.tenantID) == 0)
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await stack.mail.messages(deliveredTo: stack.bobAddress).count == 2)
         }
     }
 }

@@ -52,7 +52,15 @@ struct PipelineStack {
     var bobAddress: String { "bob-\(run)@pipeline.example.test" }
     var doerteAddress: String { "doerte-\(run)@pipeline.example.test" }
 
-    static func with<T>(_ body: (PipelineStack, TenantRecord) async throws -> T) async throws -> T {
+    /// - Parameters:
+    ///   - retry: the sender's SMTP retries (long enough to outlast a server restart when a test needs it).
+    ///   - planCapacity: count mail against the tenant's plan (`PlanCapacity`), parking what does not
+    ///     fit, with a `ParkedMailReleaser` releasing it every 300 ms once the plan allows.
+    static func with<T>(
+        retry: RetryPolicy = RetryPolicy(maximumAttempts: 3, initialDelay: .milliseconds(100), maximumDelay: .milliseconds(400)),
+        planCapacity: Bool = false,
+        _ body: (PipelineStack, TenantRecord) async throws -> T
+    ) async throws -> T {
         let logger = quietLogger()
         let brokers = try TestEnvironment.require("MAILBRIDGE_TEST_KAFKA_BROKERS")
         let jiraURL = try TestEnvironment.require("MAILBRIDGE_TEST_JIRA_URL")
@@ -113,21 +121,28 @@ struct PipelineStack {
                 configuration: rendererConsumer, topics: [rendererSettings.topics.events], maximumConcurrentLanes: 8, logger: logger
             ) { message in await rendering.handle(message) }
 
-            // The sender.
+            // The sender, with plan capacity when asked.
             let mail = try StackMail()
+            let blindIndex = try BlindIndex(key: Array(repeating: 9, count: 32))
+            let parked = ParkedMailStore(pool: pool, cipher: cipher, blindIndex: blindIndex)
+            let capacity: PlanCapacity? = planCapacity ? PlanCapacity(pool: pool, parked: parked, alerts: nil, logger: logger) : nil
+            let releaser = ParkedMailReleaser(
+                pool: pool, parked: parked,
+                publish: EventPublisher(producer: producer, cipher: cipher, deadline: .seconds(30)).outboundPublish(topic: senderTopics.outbound),
+                alerts: nil, interval: .milliseconds(300), logger: logger)
             let sender = MailSender(
                 configuration: MailSenderConfiguration(
-                    topics: senderTopics, retry: RetryPolicy(maximumAttempts: 3, initialDelay: .milliseconds(100), maximumDelay: .milliseconds(400)),
+                    topics: senderTopics, retry: retry,
                     connectionCacheLifetime: .seconds(1), produceDeadline: .seconds(30), smtpTimeout: .seconds(20),
                     smtpConnectTimeout: .seconds(5), smtpCAFile: mail.caFile),
-                pool: pool, cipher: cipher, vault: vault, index: try BlindIndex(key: Array(repeating: 9, count: 32)), store: objects,
-                producer: producer, capacity: nil, hasher: hasher, logger: logger)
+                pool: pool, cipher: cipher, vault: vault, index: blindIndex, store: objects,
+                producer: producer, capacity: capacity, hasher: hasher, logger: logger)
             var senderConsumer = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: prefix + "sender")
             senderConsumer.sessionTimeout = .seconds(6)
             let senderLanes = try sender.makeConsumer(configuration: senderConsumer, maximumConcurrentLanes: 8)
 
-            let group = ServiceRunner.makeGroup(
-                [producer, app.schemes, app.server, rendererLanes, senderLanes], gracefulShutdownTimeout: .seconds(10), logger: logger)
+            let services: [any Service] = [producer, app.schemes, app.server, rendererLanes, senderLanes] + (planCapacity ? [releaser] : [])
+            let group = ServiceRunner.makeGroup(services, gracefulShutdownTimeout: .seconds(10), logger: logger)
             let runTask = Task { try await group.run() }
             defer { runTask.cancel() }
             try await running.wait(timeout: .seconds(20))
@@ -196,6 +211,32 @@ struct PipelineStack {
             SMTPConnection(
                 tenant: tenant, host: mail.smtpHost, port: mail.smtpPort, security: .startTLS,
                 login: .password(username: mail.user, password: Secret(mail.password)), envelopeFrom: mail.user))
+    }
+
+    /// Creates an ACME task as Ada, assigned to Bob; returns its key.
+    func createIssue(summary: String) async throws -> String {
+        let fields: [String: Any] = [
+            "project": ["key": "ACME"], "summary": summary, "issuetype": ["name": "Task"], "assignee": ["accountId": Self.bob],
+        ]
+        let created = try await jira(.post, "/rest/api/3/issue", as: Self.ada, json: ["fields": fields])
+        guard created.status == 201, let key = (try JSONSerialization.jsonObject(with: Data(created.body)) as? [String: Any])?["key"] as? String
+        else { throw PipelineError("creating an issue: HTTP \(created.status) \(created.text)") }
+        return key
+    }
+
+    /// Has the simulator answer the next `count` matching REST calls with `status`.
+    func injectJiraFault(method: String, pathRegex: String, status: Int, count: Int, retryAfter: Int? = nil) async throws {
+        var fault: [String: Any] = ["site": site, "method": method, "pathRegex": pathRegex, "count": count, "status": status]
+        if let retryAfter { fault["retryAfter"] = retryAfter }
+        let answer = try await postJSON("\(jiraURL)/__sim/faults", fault)
+        guard answer.status < 300 else { throw PipelineError("injecting a fault: HTTP \(answer.status) \(answer.text)") }
+    }
+
+    /// How many times the simulator served faults on this site.
+    func jiraFaultHits() async throws -> Int {
+        let answer = try await http.execute(HTTPRequest(url: URL(string: "\(jiraURL)/__sim/faults?site=\(site)")!))
+        let faults = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [[String: Any]] ?? []
+        return faults.compactMap { $0["hits"] as? Int }.reduce(0, +)
     }
 
     /// Calls the simulator's REST API as `user` (API token).

@@ -14,7 +14,7 @@ extension EventPublisher {
     public func outboundPublish(topic: String) -> OutboundPublish {
         { request in
             try await self.publish(
-                topic: topic, purpose: "mail.outbound", tenant: request.tenant, type: request.kind.rawValue,
+                topic: topic, purpose: DeliveryTopics.outboundPurpose, tenant: request.tenant, type: request.kind.rawValue,
                 id: UUID().uuidString.lowercased(), body: try TopicRecordCoding.encode(request))
         }
     }

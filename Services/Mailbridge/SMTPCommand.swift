@@ -1,5 +1,4 @@
 import ArgumentParser
-import Curl
 import Delivery
 import Encryption
 import Foundation
@@ -45,11 +44,12 @@ struct SMTPCommand: AsyncParsableCommand {
     enum Security: String, ExpressibleByArgument, CaseIterable {
         case starttls, implicitTLS = "implicit-tls", none
 
-        var mailSecurity: MailSecurity {
+        /// The port a server with this security usually listens on.
+        var defaultPort: Int {
             switch self {
-            case .starttls: .startTLS
-            case .implicitTLS: .implicitTLS
-            case .none: .none
+            case .starttls: 587
+            case .implicitTLS: 465
+            case .none: 25
             }
         }
     }
@@ -98,14 +98,13 @@ struct SMTPCommand: AsyncParsableCommand {
                     client: OAuthClient(tokenURL: tokenURL, clientID: clientID ?? "", clientSecret: secret, refreshToken: refresh))
             }
             let credentialKeys = try KeyEncryptionKeyRing(prefix: "MAILBRIDGE_CREDENTIALS_KEY")
-            let settings = SMTPSettings(host: host, port: port, security: security.mailSecurity)
             let connection = SMTPConnection(
-                tenant: tenant, host: host, port: settings.port, security: settings.security, login: login, envelopeFrom: envelopeFrom,
-                maximumConnections: maxConnections)
+                tenant: tenant, host: host, port: port ?? security.defaultPort, security: try .init(databaseName: security.rawValue),
+                login: login, envelopeFrom: envelopeFrom, maximumConnections: maxConnections)
             try await database.with { pool, cipher in
                 try await SMTPConnectionStore(pool: pool, vault: CredentialVault(cipher: cipher, credentialKeys: credentialKeys)).save(connection)
             }
-            print("tenant \(tenant): smtp \(security.rawValue)://\(host):\(settings.port) auth \(auth.rawValue)")
+            print("tenant \(tenant): smtp \(security.rawValue)://\(host):\(connection.port) auth \(auth.rawValue)")
         }
     }
 

@@ -2,7 +2,6 @@ import Delivery
 import Encryption
 import Foundation
 import Logging
-import Mail
 import ObjectStorage
 import Platform
 
@@ -89,7 +88,7 @@ struct SenderSettings {
             connectionCacheLifetime: cacheLifetime, smtpTimeout: smtpTimeout, smtpConnectTimeout: connectTimeout, smtpCAFile: caFile)
         return SenderSettings(
             postgresURL: postgresURL, kafkaBrokers: kafkaBrokers, groupID: groupID, lanes: lanes, sender: sender, capacity: capacity,
-            alerts: UsageAlertMailer.Settings(from: MailAddress(address: from), builder: MailBuilder(messageIDDomain: domain, origin: origin)),
+            alerts: UsageAlertMailer.Settings(from: .init(address: from), builder: .init(messageIDDomain: domain, origin: origin)),
             retention: retention, purgeInterval: purgeInterval, healthHost: healthHost, healthPort: healthPort, objectStore: objectStore,
             keyEncryptionKeys: try KeyEncryptionKeyRing(environment: environment, prefix: "MAILBRIDGE_KEK"),
             credentialKeys: try KeyEncryptionKeyRing(environment: environment, prefix: "MAILBRIDGE_CREDENTIALS_KEY"),

@@ -42,9 +42,9 @@ struct CapacityRetentionTests {
                 """)
             try await fixture.pool.query("UPDATE billing_contacts SET created_at = \(now) WHERE tenant_id = \(tenant) AND created_at > \(now)")
 
-            let purged = try await CapacityRetention(pool: fixture.pool).purge(now: now)
-            // Other tests' rows may be purged too; ours must be among them.
-            #expect(purged.usageMonths >= 1 && purged.alerts >= 1 && purged.parkedMail >= 1 && purged.billingContacts >= 1)
+            // The counts are not checked: another purge (the service test, a running sender) may
+            // delete the same rows first. What is left is what matters.
+            _ = try await CapacityRetention(pool: fixture.pool).purge(now: now)
             let months = try await fixture.pool.query("SELECT month FROM usage WHERE tenant_id = \(tenant) ORDER BY month")
                 .map { try $0.decode(0, as: String.self) }
             #expect(months == ["2025-11", "2026-11"])

@@ -23,21 +23,21 @@ struct ParkedMailTests {
             try await gate.park(request, recipients: ["b@customer.example.test", "c@customer.example.test"], reason: reason)
             // A redelivered record parks the same request for the same recipients: still one row.
             try await gate.park(request, recipients: ["C@customer.example.test", "b@customer.example.test"], reason: reason)
-            #expect(try await fixture.parked.waitingCount(tenant: fixture.tenant) == 1)
+            #expect(try await fixture.plans.parkedCount(tenant: fixture.tenant) == 1)
 
             // A round over every tenant (other tests' too) leaves this one's mail parked.
             let releaser = fixture.releaser()
             await releaser.round()
             #expect(try await releaser.releaseNow(tenant: fixture.tenant) == 0)
             #expect(fixture.published.requests.isEmpty)
-            #expect(try await fixture.parked.waitingCount(tenant: fixture.tenant) == 1)
+            #expect(try await fixture.plans.parkedCount(tenant: fixture.tenant) == 1)
 
             try await fixture.setPlan(messages: 3, bytes: nil)
             await releaser.round()
             var expected = request
             expected.recipients = ["b@customer.example.test", "c@customer.example.test"]
             #expect(fixture.published.requests == [expected])
-            #expect(try await fixture.parked.waitingCount(tenant: fixture.tenant) == 0)
+            #expect(try await fixture.plans.parkedCount(tenant: fixture.tenant) == 0)
             let released = try await fixture.pool.query(
                 "SELECT count(*) FROM parked_mail WHERE tenant_id = \(fixture.tenant) AND released_at IS NOT NULL")
             #expect(try released[0].decode(0, as: Int.self) == 1)
@@ -85,10 +85,10 @@ struct ParkedMailTests {
             try await fixture.gate().park(fixture.request("evt-1", recipients: recipients), recipients: recipients, reason: "capacity")
             fixture.published.setFailing(true)
             await #expect(throws: DeliveryError.self) { try await fixture.releaser().releaseNow(tenant: fixture.tenant) }
-            #expect(try await fixture.parked.waitingCount(tenant: fixture.tenant) == 1)
+            #expect(try await fixture.plans.parkedCount(tenant: fixture.tenant) == 1)
             fixture.published.setFailing(false)
             #expect(try await fixture.releaser().releaseNow(tenant: fixture.tenant) == 1)
-            #expect(try await fixture.parked.waitingCount(tenant: fixture.tenant) == 0)
+            #expect(try await fixture.plans.parkedCount(tenant: fixture.tenant) == 0)
         }
     }
 
@@ -136,15 +136,15 @@ struct ParkedMailTests {
             let group = ServiceRunner.makeGroup([fixture.releaser()], gracefulShutdownTimeout: .seconds(5), logger: fixture.logger)
             let running = Task { try await group.run() }
             try await Task.sleep(for: .milliseconds(500))
-            #expect(try await fixture.parked.waitingCount(tenant: fixture.tenant) == 1)
+            #expect(try await fixture.plans.parkedCount(tenant: fixture.tenant) == 1)
             try await fixture.setPlan(messages: 1, bytes: nil)
             let deadline = ContinuousClock.now + .seconds(20)
-            while try await fixture.parked.waitingCount(tenant: fixture.tenant) > 0, ContinuousClock.now < deadline {
+            while try await fixture.plans.parkedCount(tenant: fixture.tenant) > 0, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }
             await group.triggerGracefulShutdown()
             try await running.value
-            #expect(try await fixture.parked.waitingCount(tenant: fixture.tenant) == 0)
+            #expect(try await fixture.plans.parkedCount(tenant: fixture.tenant) == 0)
             #expect(fixture.published.requests.map(\.requestID) == ["evt-1"])
         }
     }

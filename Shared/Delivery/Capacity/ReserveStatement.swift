@@ -28,7 +28,7 @@ enum ReserveStatement {
             if let byteLimit, bytesUsed + bytes > byteLimit {
                 return "bytes: \(bytesUsed) of \(byteLimit) used in \(month), \(bytes) more asked"
             }
-            return "capacity: the plan changed while reserving in \(month)"
+            return "capacity: used up in \(month) by reservations made at the same moment"
         }
     }
 

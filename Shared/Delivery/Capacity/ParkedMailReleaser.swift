@@ -108,26 +108,31 @@ public struct ParkedMailReleaser: Service {
     }
 
     private func releaseLocked(tenant: String) async throws -> Int {
-        let waiting = try await parked.waiting(tenant: tenant)
-        guard !waiting.isEmpty else { return 0 }
+        // Decide how many fit from the sizes alone: an exhausted tenant's mail is not opened.
+        let sizes = try await parked.waitingSizes(tenant: tenant)
+        guard !sizes.isEmpty else { return 0 }
         let plan = try await plans.plan(tenant: tenant) ?? defaultPlan
         let used = try await plans.usage(tenant: tenant, month: UsageMonth.of(now()))
         var messagesLeft = plan.messagesPerMonth.map { $0 - used.messages }
         var bytesLeft = plan.bytesPerMonth.map { $0 - used.bytes }
+        var fitting = 0
+        for size in sizes {
+            if let left = messagesLeft, size.messages > left { break }
+            if let left = bytesLeft, size.bytes > left { break }
+            messagesLeft = messagesLeft.map { $0 - size.messages }
+            bytesLeft = bytesLeft.map { $0 - size.bytes }
+            fitting += 1
+        }
+        guard fitting > 0 else { return 0 }
+        // Under the tenant's lock only newer rows can appear, so these are the same oldest ones.
         var released = 0
-        for item in waiting {
-            if let left = messagesLeft, item.messages > left { break }
-            if let left = bytesLeft, item.bytes > left { break }
+        for item in try await parked.waiting(tenant: tenant, limit: fitting) {
             try await publish(item.request)
             try await pool.query("UPDATE parked_mail SET released_at = now() WHERE id = \(item.id) AND released_at IS NULL")
-            messagesLeft = messagesLeft.map { $0 - item.messages }
-            bytesLeft = bytesLeft.map { $0 - item.bytes }
             released += 1
         }
-        if released > 0 {
-            Counter(label: "mailbridge_parked_mail_released_total").increment(by: released)
-            logger.info("released parked mail", metadata: ["tenant": "\(tenant)", "released": "\(released)", "waiting": "\(waiting.count - released)"])
-        }
+        Counter(label: "mailbridge_parked_mail_released_total").increment(by: released)
+        logger.info("released parked mail", metadata: ["tenant": "\(tenant)", "released": "\(released)", "waiting": "\(sizes.count - released)"])
         return released
     }
 }

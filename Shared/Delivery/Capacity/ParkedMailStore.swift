@@ -85,6 +85,17 @@ public struct ParkedMailStore: Sendable {
         return parked
     }
 
+    /// The messages and bytes each of the tenant's unreleased requests needs, oldest first:
+    /// enough to decide how many fit without opening any.
+    public func waitingSizes(tenant: String, limit: Int = 500) async throws -> [(messages: Int, bytes: Int)] {
+        try await pool.query(
+            """
+            SELECT messages, bytes FROM parked_mail
+            WHERE tenant_id = \(tenant) AND released_at IS NULL ORDER BY id LIMIT \(limit)
+            """
+        ).map { (messages: try $0.decode(0, as: Int.self), bytes: try $0.decode(1, as: Int.self)) }
+    }
+
     /// How many requests of the tenant wait.
     public func waitingCount(tenant: String) async throws -> Int {
         try await pool.query("SELECT count(*) FROM parked_mail WHERE tenant_id = \(tenant) AND released_at IS NULL")[0]

@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 JIRA_PORT="${MAILBRIDGE_JIRA_PORT:-${STACK_JIRA_PORT:-58080}}"
 
 # Services ops/run-local.sh started go first (they use the servers below).
-for pidfile in "$STACK"/webhooks.pid; do
+for pidfile in "$STACK"/webhooks.pid "$STACK"/renderer.pid "$STACK"/sender.pid; do
   [[ -s $pidfile ]] || continue
   pid=$(cat "$pidfile")
   if kill -0 "$pid" 2>/dev/null; then

@@ -54,6 +54,7 @@ let package = Package(
         .executable(name: "mailbridge-bench", targets: ["mailbridge-bench"]),
         .executable(name: "mailbridge-webhooks", targets: ["mailbridge-webhooks"]),
         .executable(name: "mailbridge-renderer", targets: ["mailbridge-renderer"]),
+        .executable(name: "mailbridge-sender", targets: ["mailbridge-sender"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -101,6 +102,7 @@ let package = Package(
         service("mailbridge", folder: "Mailbridge", dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "Mail", "Tenancy", "Messaging", "Notifications", "Delivery", "ObjectStorage", "Jira", argumentParser, log]),
         service("mailbridge-webhooks", folder: "Webhooks", dependencies: ["WebhookReceipt", "Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", log]),
         service("mailbridge-renderer", folder: "Renderer", dependencies: ["Notifications", "Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Tenancy", "Platform", log]),
+        service("mailbridge-sender", folder: "Sender", dependencies: ["Delivery", "Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Curl", "Platform", log]),
         .executableTarget(
             name: "mailbridge-bench",
             dependencies: ["Kafka", "Postgres", "Platform", "Encryption", "ObjectStorage", "Mail", argumentParser, log],
@@ -116,7 +118,7 @@ let package = Package(
         tests(for: "TenantLanes"),
         tests(for: "Encryption", dependencies: ["Postgres"]),
         tests(for: "ObjectStorage", dependencies: ["Curl"]),
-        tests(for: "Platform", dependencies: ["Curl", log, metrics, prometheus]),
+        tests(for: "Platform", dependencies: ["Curl", log, metrics, prometheus, lifecycle]),
         // Test inputs (messages, Python's second opinion) are read from the source tree.
         tests(for: "Mail", exclude: ["Corpus", "Expectations"]),
         tests(for: "Jira", dependencies: ["Curl", log]),

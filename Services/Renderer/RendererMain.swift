@@ -51,8 +51,14 @@ enum RendererMain {
                     ReadinessCheck(name: "kafka") { _ = try await admin.partitionCount(of: settings.renderer.topics.events) },
                 ],
                 registry: registry, logger: logger)
+            // Render audit rows are kept 30 days (docs/notifications.md).
+            let audit = RenderAudit(pool: pool)
+            let purge = PeriodicService(name: "render audit purge", interval: .seconds(3600), logger: logger) {
+                let purged = try await audit.purge(before: Date().addingTimeInterval(-RenderAudit.retention))
+                if purged > 0 { logger.info("render audit rows purged", metadata: ["rows": "\(purged)"]) }
+            }
             // Started in this order, stopped in reverse: the consumer drains before the producer flushes.
-            try await ServiceRunner.run([pool, producer, health, consumer], logger: logger)
+            try await ServiceRunner.run([pool, producer, health, purge, consumer], logger: logger)
         } catch {
             logger.critical("mailbridge-renderer stopped", metadata: ["error": "\(error)"])
             exit(1)

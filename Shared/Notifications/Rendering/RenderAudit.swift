@@ -16,6 +16,9 @@ public struct RenderAudit: Sendable {
         case noRecipient = "no-recipient"
     }
 
+    /// How long rows are kept: 30 days, like the sent mail they describe.
+    public static let retention: TimeInterval = 30 * 86_400
+
     private let pool: PostgresPool
 
     public init(pool: PostgresPool) {

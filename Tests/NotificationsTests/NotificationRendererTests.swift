@@ -70,6 +70,32 @@ struct NotificationRendererTests {
         }
     }
 
+    @Test("a scheme naming the tenant's own template set renders with it")
+    func tenantTemplates() async throws {
+        try await RendererTestStack.with { stack in
+            let brief = TemplateSet(
+                subject: "BRIEF {{issue.key}}: {{issue.summary}}", text: "{{event.headline}} (brief)",
+                html: "<p>{{event.headline}} (brief)</p>")
+            try await TemplateStore(pool: stack.pool).save(tenant: stack.tenant.tenantID, name: "brief", set: brief)
+            try await stack.schemes.save(
+                NotificationScheme(
+                    project: "ACME", templateSet: "brief", from: "help@acme.test",
+                    notifications: [NotificationRule(event: .created, recipients: .init(assignee: true))]),
+                tenant: stack.tenant.tenantID)
+            let key = try await stack.createIssue(summary: "Short please", assignee: RendererTestStack.bob)
+            let envelope = try await stack.envelope(try await stack.webhookBody("jira:issue_created", issue: key), type: "jira:issue_created")
+            guard case .rendered(let request) = try await stack.renderer.render(envelope) else {
+                Issue.record("not rendered")
+                return
+            }
+            #expect(request.envelopeFrom == "help@acme.test")
+            let parsed = MailParser().parse(try await stack.storedMail(request))
+            #expect(parsed.subject == "BRIEF \(key): Short please")
+            #expect(parsed.textBody?.contains("(brief)") == true)
+            #expect(parsed.from.first?.address == "help@acme.test")
+        }
+    }
+
     @Test("an assignee whose email Jira hides is reported in the audit, and no mail is made")
     func hiddenAssignee() async throws {
         try await RendererTestStack.with { stack in

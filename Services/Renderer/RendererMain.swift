@@ -41,7 +41,8 @@ enum RendererMain {
             let handler = RenderingHandler(renderer: renderer, producer: producer, hasher: settings.hasher, logger: logger)
             let consumer = try TenantLaneConsumer(
                 configuration: KafkaConsumerConfiguration(bootstrapServers: settings.kafkaBrokers, groupID: settings.groupID),
-                topics: [settings.renderer.topics.events], maximumConcurrentLanes: settings.lanes, logger: logger
+                topics: [settings.renderer.topics.events], maximumConcurrentLanes: settings.lanes,
+                maximumConcurrentPerTenant: settings.perTenant, logger: logger
             ) { message in await handler.handle(message) }
             let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: settings.kafkaBrokers), logger: logger, timeout: .seconds(5))
             let health = HealthServer(

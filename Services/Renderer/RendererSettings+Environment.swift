@@ -17,7 +17,8 @@ import Platform
 /// | `MAILBRIDGE_MESSAGE_ID_DOMAIN` | right-hand side of our Message-IDs | the `From` address's domain |
 /// | `MAILBRIDGE_ORIGIN` | our loop marker's value | `mailbridge` |
 /// | `MAILBRIDGE_ATTACHMENT_MAX_BYTES` | attachments one mail carries; more become links | 10 MiB |
-/// | `MAILBRIDGE_RENDERER_GROUP`, `MAILBRIDGE_RENDERER_LANES` | consumer group, tenants rendered at once | `mailbridge-renderer`, 64 |
+/// | `MAILBRIDGE_RENDERER_GROUP`, `MAILBRIDGE_RENDERER_LANES` | consumer group, events rendered at once | `mailbridge-renderer`, 64 |
+/// | `MAILBRIDGE_RENDERER_PER_TENANT` | events of one tenant rendered at once (started in order) | 4 |
 /// | `MAILBRIDGE_RENDERER_ATTEMPTS` | tries of an event failing transiently before it is dead-lettered | 5 |
 /// | `MAILBRIDGE_HEALTH_HOST`, `MAILBRIDGE_HEALTH_PORT` | `/healthz` `/readyz` `/metrics` | `127.0.0.1`, `9091` |
 /// | `MAILBRIDGE_OBJECT_STORE`… | see `ObjectStoreSettings` | a local directory |
@@ -27,6 +28,7 @@ struct RendererEnvironment {
     var kafkaBrokers: String
     var groupID: String
     var lanes: Int
+    var perTenant: Int
     var appKey: String
     var healthHost: String
     var healthPort: Int
@@ -51,6 +53,7 @@ struct RendererEnvironment {
         let attachmentBytes = env.integer("MAILBRIDGE_ATTACHMENT_MAX_BYTES", default: 10 << 20, in: 0...(1 << 30))
         let groupID = env.string("MAILBRIDGE_RENDERER_GROUP", default: "mailbridge-renderer")
         let lanes = env.integer("MAILBRIDGE_RENDERER_LANES", default: 64, in: 1...10_000)
+        let perTenant = env.integer("MAILBRIDGE_RENDERER_PER_TENANT", default: 4, in: 1...1_000)
         let attempts = env.integer("MAILBRIDGE_RENDERER_ATTEMPTS", default: 5, in: 1...100)
         let healthHost = env.string("MAILBRIDGE_HEALTH_HOST", default: "127.0.0.1")
         let healthPort = env.integer("MAILBRIDGE_HEALTH_PORT", default: 9091, in: 1...65535)
@@ -67,7 +70,7 @@ struct RendererEnvironment {
             topics: .init(prefix: prefix), defaultFrom: from, messageIDDomain: domain, origin: origin,
             attachments: EventAttachments(maximumBytesPerMail: Int64(attachmentBytes)), maximumAttempts: attempts)
         return RendererEnvironment(
-            postgresURL: postgresURL, kafkaBrokers: kafkaBrokers, groupID: groupID, lanes: lanes, appKey: appKey,
+            postgresURL: postgresURL, kafkaBrokers: kafkaBrokers, groupID: groupID, lanes: lanes, perTenant: perTenant, appKey: appKey,
             healthHost: healthHost, healthPort: healthPort, renderer: renderer, objectStore: objectStore,
             keyEncryptionKeys: try KeyEncryptionKeyRing(environment: environment, prefix: "MAILBRIDGE_KEK"),
             credentialKeys: try KeyEncryptionKeyRing(environment: environment, prefix: "MAILBRIDGE_CREDENTIALS_KEY"),

@@ -21,16 +21,20 @@ public final class TenantLaneConsumer: Service, Sendable {
     private let logger: Logger
 
     /// - Parameters:
-    ///   - maximumConcurrentLanes: tenants processed at once.
+    ///   - maximumConcurrentLanes: messages processed at once, all tenants together.
+    ///   - maximumConcurrentPerTenant: messages of one tenant processed at once (1: one after
+    ///     another, in order; more: started in order, finishing in any order).
     ///   - commitInterval: how often finished offsets are committed.
     ///   - drainTimeout: on shutdown, how long running and queued work may take to finish
     ///     before the rest is left for the next owner.
     public init(
         configuration: KafkaConsumerConfiguration, topics: [String], maximumConcurrentLanes: Int,
-        maximumQueuedMessages: Int = 10_000, commitInterval: Duration = .milliseconds(200),
+        maximumConcurrentPerTenant: Int = 1, maximumQueuedMessages: Int = 10_000, commitInterval: Duration = .milliseconds(200),
         drainTimeout: Duration = .seconds(10), logger: Logger, handler: @escaping Handler
     ) throws {
-        let lanes = TenantLanes(maximumConcurrentLanes: maximumConcurrentLanes, maximumQueuedItems: maximumQueuedMessages)
+        let lanes = TenantLanes(
+            maximumConcurrentLanes: maximumConcurrentLanes, maximumConcurrentPerTenant: maximumConcurrentPerTenant,
+            maximumQueuedItems: maximumQueuedMessages)
         self.lanes = lanes
         self.handler = handler
         self.commitInterval = commitInterval

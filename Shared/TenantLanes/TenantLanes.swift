@@ -5,11 +5,13 @@ import DequeModule
 /// quiet one.
 ///
 /// Guarantees:
-/// - Items of one tenant run one at a time, in submission order.
+/// - Items of one tenant start in submission order, at most `maximumConcurrentPerTenant` at a
+///   time (by default one: each finishes before the next starts).
 /// - At most `maximumConcurrentLanes` items run at once.
 /// - A tenant that becomes ready joins the back of a round-robin ring of ready tenants and one
 ///   item runs per turn, so its first item starts after at most one item of each other ready
-///   tenant (at most `readyTenants - 1` starts), however deep their queues are.
+///   tenant (at most `readyTenants - 1` starts), however deep their queues are; a tenant that
+///   may run more goes to the back of the ring again after each start.
 /// - `committableOffsets()` reports, per partition, one past the highest offset below which every
 ///   submitted item has finished; a consumer commits exactly that.
 /// - `submit` suspends while `maximumQueuedItems` items wait, which bounds memory.
@@ -32,11 +34,12 @@ public actor TenantLanes {
 
     private struct Lane {
         var queue: Deque<Item> = []
-        var isRunning = false
+        var running = 0
         var isReady = false
     }
 
     private let maximumConcurrentLanes: Int
+    private let maximumConcurrentPerTenant: Int
     private let maximumQueuedItems: Int
     private var lanes: [String: Lane] = [:]
     private var readyRing: Deque<String> = []
@@ -50,11 +53,15 @@ public actor TenantLanes {
     private let startsContinuation: AsyncStream<Item>.Continuation
 
     /// - Parameters:
-    ///   - maximumConcurrentLanes: how many items (of different tenants) may run at once.
+    ///   - maximumConcurrentLanes: how many items may run at once, all tenants together.
+    ///   - maximumConcurrentPerTenant: how many items of one tenant may run at once (1: strictly
+    ///     one after another). More lets a busy tenant overlap its waits (a broker's
+    ///     acknowledgement, a remote call) at the cost of strict completion order.
     ///   - maximumQueuedItems: how many items may wait before `submit` suspends.
-    public init(maximumConcurrentLanes: Int, maximumQueuedItems: Int = 10_000) {
-        precondition(maximumConcurrentLanes >= 1 && maximumQueuedItems >= 1)
+    public init(maximumConcurrentLanes: Int, maximumConcurrentPerTenant: Int = 1, maximumQueuedItems: Int = 10_000) {
+        precondition(maximumConcurrentLanes >= 1 && maximumConcurrentPerTenant >= 1 && maximumQueuedItems >= 1)
         self.maximumConcurrentLanes = maximumConcurrentLanes
+        self.maximumConcurrentPerTenant = maximumConcurrentPerTenant
         self.maximumQueuedItems = maximumQueuedItems
         (starts, startsContinuation) = AsyncStream.makeStream(of: Item.self)
     }
@@ -110,7 +117,7 @@ public actor TenantLanes {
                 lane.isReady = false
                 readyRing.removeAll { $0 == tenant }
             }
-            lanes[tenant] = lane.queue.isEmpty && !lane.isRunning ? nil : lane
+            lanes[tenant] = lane.queue.isEmpty && lane.running == 0 ? nil : lane
         }
         wakeSpaceWaiters()
         wakeIdleWaitersIfIdle()
@@ -131,8 +138,8 @@ public actor TenantLanes {
             trackers[item.partition]?.finished(item.offset)
         }
         if var lane = lanes[item.tenant] {
-            lane.isRunning = false
-            lanes[item.tenant] = lane.queue.isEmpty ? nil : lane
+            lane.running -= 1
+            lanes[item.tenant] = lane.queue.isEmpty && lane.running == 0 ? nil : lane
             markReadyIfIdle(item.tenant)
         }
         startWhatCanStart()
@@ -140,8 +147,9 @@ public actor TenantLanes {
         wakeIdleWaitersIfIdle()
     }
 
+    /// Puts the tenant in the ready ring if it has queued items and room to run one more.
     private func markReadyIfIdle(_ tenant: String) {
-        guard var lane = lanes[tenant], !lane.isRunning, !lane.isReady, !lane.queue.isEmpty else { return }
+        guard var lane = lanes[tenant], lane.running < maximumConcurrentPerTenant, !lane.isReady, !lane.queue.isEmpty else { return }
         lane.isReady = true
         lanes[tenant] = lane
         readyRing.append(tenant)
@@ -151,11 +159,12 @@ public actor TenantLanes {
         while runningCount < maximumConcurrentLanes, let tenant = readyRing.popFirst() {
             guard var lane = lanes[tenant], let item = lane.queue.popFirst() else { continue }
             lane.isReady = false
-            lane.isRunning = true
+            lane.running += 1
             lanes[tenant] = lane
             queuedCount -= 1
             runningCount += 1
             startsContinuation.yield(item)
+            markReadyIfIdle(tenant)
         }
     }
 

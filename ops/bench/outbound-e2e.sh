@@ -19,10 +19,11 @@
 # BENCH_QUIET_AFTER (1000), BENCH_OBJECT_STORE (directory|s3, directory), BENCH_TIMEOUT (seconds
 # to wait for the mails after the flood, 540), BENCH_SINK_MESSAGES (20000), BENCH_LOG_LEVEL (notice),
 # BENCH_RENDERER_LANES (64), BENCH_KEEP (1: keep the work directory and print its path),
-# BENCH_JIRA_URL and BENCH_JIRA_KEYS_DIR (another Jira simulator than the stack's),
+# BENCH_JIRA_URL, BENCH_JIRA_KEYS_DIR, BENCH_JIRA_PID (another Jira simulator than the stack's),
 # BENCH_STAGE (all, or renderer: no sender; waits until the renderer's /metrics counted every
 # event rendered and prints renderer_only_per_s — where the time goes, stage by stage).
 set -euo pipefail
+shopt -s extglob
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 load_stack_env
 # Another Jira simulator (e.g. a patched copy) instead of the stack's, and where it writes install keys.
@@ -64,9 +65,13 @@ cleanup() {
   for site in "${sites[@]}"; do
     curl -fsS -o /dev/null -X DELETE "$JIRA_URL/__sim/sites/$site" 2>/dev/null || true
   done
+  if [[ -n ${bench_db_created:-} ]]; then
+    psql "$MAILBRIDGE_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" 2>/dev/null || true
+  fi
   if [[ ${BENCH_KEEP:-0} == 1 ]]; then log "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 free_port() { "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # wait_ready NAME HEALTH_PORT LOG
@@ -85,7 +90,13 @@ domain="mailbridge.bench.test"
 web_port="$(free_port)"; web_health="$(free_port)"; renderer_health="$(free_port)"; sender_health="$(free_port)"
 base="http://127.0.0.1:$web_port"
 
-export MAILBRIDGE_POSTGRES_URL="$MAILBRIDGE_TEST_POSTGRES_URL" MAILBRIDGE_KAFKA_BROKERS="$MAILBRIDGE_TEST_KAFKA_BROKERS"
+# A database of its own: the sender's parked-mail releaser and usage alerts go over every tenant
+# of their database, which must not touch (or be touched by) the tests sharing the stack.
+database="bench_e2e_$suffix"
+psql "$MAILBRIDGE_TEST_POSTGRES_URL" -qc "CREATE DATABASE $database"
+bench_db_created=1
+DATABASE_URL="${MAILBRIDGE_TEST_POSTGRES_URL%/*}/$database"
+export MAILBRIDGE_POSTGRES_URL="$DATABASE_URL" MAILBRIDGE_KAFKA_BROKERS="$MAILBRIDGE_TEST_KAFKA_BROKERS"
 export MAILBRIDGE_TOPIC_PREFIX="$prefix" MAILBRIDGE_LOG_LEVEL="$LOG_LEVEL"
 export MAILBRIDGE_KEK_KEYS="bench-kek:$(openssl rand -base64 32)" MAILBRIDGE_KEK_ACTIVE=bench-kek
 export MAILBRIDGE_CREDENTIALS_KEY_KEYS="bench-cred:$(openssl rand -base64 32)" MAILBRIDGE_CREDENTIALS_KEY_ACTIVE=bench-cred
@@ -110,6 +121,7 @@ fi
 # 1. The sink, and its own rate alone (recipients @blast.invalid, ignored by the count below).
 "$PYTHON" "$BENCH_SCRIPTS/smtp_sink.py" serve --log "$work/sink.log" --port-file "$work/sink.port" 2>"$work/sink.err" &
 pids+=($!)
+sink_pid=$!
 for _ in $(seq 50); do [[ -s $work/sink.port ]] && break; sleep 0.1; done
 sink_port="$(cat "$work/sink.port")"
 log "SMTP sink on 127.0.0.1:$sink_port; its own rate: $SINK_MESSAGES messages over 16 connections"
@@ -122,13 +134,16 @@ MAILBRIDGE_WEBHOOKS_HOST=127.0.0.1 MAILBRIDGE_WEBHOOKS_PORT="$web_port" MAILBRID
   MAILBRIDGE_WEBHOOKS_SCHEME_REFRESH=500ms \
   "$BIN/mailbridge-webhooks" >"$work/webhooks.log" 2>&1 </dev/null &
 pids+=($!)
+webhooks_pid=$!
 MAILBRIDGE_HEALTH_PORT="$renderer_health" MAILBRIDGE_RENDERER_GROUP="bench-renderer-$suffix" MAILBRIDGE_RENDERER_LANES="${BENCH_RENDERER_LANES:-64}" \
   "$BIN/mailbridge-renderer" >"$work/renderer.log" 2>&1 </dev/null &
 pids+=($!)
+renderer_pid=$!
 if [[ $STAGE == all ]]; then
   MAILBRIDGE_HEALTH_PORT="$sender_health" MAILBRIDGE_SENDER_GROUP="bench-sender-$suffix" \
     "$BIN/mailbridge-sender" >"$work/sender.log" 2>&1 </dev/null &
   pids+=($!)
+  sender_pid=$!
 fi
 wait_ready mailbridge-webhooks "$web_health" "$work/webhooks.log"
 wait_ready mailbridge-renderer "$renderer_health" "$work/renderer.log"
@@ -137,7 +152,7 @@ wait_ready mailbridge-renderer "$renderer_health" "$work/renderer.log"
 # 3. Tenants: one simulator site each (signed install), issues, a scheme, SMTP settings → the sink.
 for name in $(seq -f 'a%g' 1 "$FLOODERS") b; do sites+=("$site_prefix-$name"); done
 "$PYTHON" "$BENCH_SCRIPTS/outbound_e2e.py" setup --jira "$JIRA_URL" --webhooks "$base" \
-  --postgres "$MAILBRIDGE_TEST_POSTGRES_URL" --site-prefix "$site_prefix" --flooders "$FLOODERS" --work "$work" >"$work/tenants.txt"
+  --postgres "$DATABASE_URL" --site-prefix "$site_prefix" --flooders "$FLOODERS" --work "$work" >"$work/tenants.txt"
 while read -r name tenant _; do
   "$CLI" scheme import --tenant "$tenant" "$work/scheme-$name.json" >/dev/null
   # No plan row: capacity unlimited. Plain SMTP without login to the sink.
@@ -146,13 +161,22 @@ while read -r name tenant _; do
 done <"$work/tenants.txt"
 sleep 2.5 # the webhook service re-reads notification_schemes every 500 ms here, the renderer's scheme cache lives 2 s
 
-# 4. The flood, B's webhook, and the wait for every mail.
+# 4. The flood, B's webhook, and the wait for every mail; CPU used by each process meanwhile
+# (the stack's servers are shared: their share includes whatever else used them).
+stack_pid() { [[ -f $REPO/.stack/$1 ]] && head -n1 "$REPO/.stack/$1"; }
+cpu="webhooks=$webhooks_pid,renderer=$renderer_pid,sink=$sink_pid"
+[[ $STAGE == all ]] && cpu+=",sender=$sender_pid"
+for entry in tansu=kafka/tansu.pid moto=s3/moto.pid jira_sim=jira-sim/jira-sim.pid; do
+  pid="$(stack_pid "${entry#*=}")" && [[ -n $pid ]] && cpu+=",${entry%%=*}=$pid"
+done
+[[ -n ${BENCH_JIRA_PID:-} ]] && cpu="${cpu/jira_sim=*([0-9])/jira_sim=$BENCH_JIRA_PID}"
+pid="$(stack_pid postgres/data/postmaster.pid)" && [[ -n $pid ]] && cpu+=",postgres=postmaster:$pid"
 log "machine load before the flood: $(cut -d' ' -f1-3 /proc/loadavg)"
 set +e
 "$PYTHON" "$BENCH_SCRIPTS/outbound_e2e.py" run --port "$web_port" --site-prefix "$site_prefix" --events "$EVENTS" \
   --connections "$CONNECTIONS" --quiet-after "$QUIET_AFTER" --sink-log "$work/sink.log" --domain "$domain" \
   --timeout "$TIMEOUT" --work "$work" --until "${STAGE/all/sink}" \
-  --renderer-metrics "http://127.0.0.1:$renderer_health/metrics" >"$work/run.out"
+  --renderer-metrics "http://127.0.0.1:$renderer_health/metrics" --cpu "$cpu" >"$work/run.out"
 status=$?
 set -e
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -209,6 +209,57 @@ def rendered_count(url):
                if line.startswith('mailbridge_renderer_events_total{outcome="rendered"}'))
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid):
+    """CPU seconds (user + system, every thread) a live process used so far; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except FileNotFoundError:
+        return []
+
+
+def cpu_snapshot(named):
+    """{name: CPU seconds}; a name whose pid is "postmaster:PID" sums PostgreSQL's backends (alive now)."""
+    snapshot = {}
+    for name, pid in named.items():
+        if pid.startswith("postmaster:"):
+            snapshot[name] = {c: process_cpu(c) for c in children(int(pid.split(":")[1]))}
+        else:
+            snapshot[name] = process_cpu(int(pid))
+    with open("/proc/stat") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    snapshot["_machine"] = (sum(ticks) - ticks[3] - ticks[4], sum(ticks))  # busy, all (idle and iowait excluded)
+    return snapshot
+
+
+def cpu_report(before, after, seconds):
+    """cpu_<name>_pct lines: share of one core each process used between the snapshots."""
+    for name in before:
+        if name == "_machine":
+            continue
+        if isinstance(before[name], dict):
+            used = sum(after[name].get(c, 0.0) - v for c, v in before[name].items() if c in after[name])
+            used += sum(v for c, v in after[name].items() if c not in before[name])
+        else:
+            used = after[name] - before[name]
+        print(f"cpu_{name}_pct={100 * used / seconds:.0f}")
+    busy = after["_machine"][0] - before["_machine"][0]
+    total = after["_machine"][1] - before["_machine"][1]
+    print(f"cpu_machine_busy_pct={100 * busy / total:.0f}")
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else float("nan")
@@ -244,6 +295,8 @@ async def run(args):
         await post("127.0.0.1", args.port, [b_hook], {"accepted": 0, "retried": 0})
         log(f"tenant B's webhook accepted after {stats['accepted']} of the flood")
 
+    named = dict(item.split("=", 1) for item in args.cpu.split(",") if item) if args.cpu else {}
+    cpu_before = cpu_snapshot(named)
     log(f"flood: {args.events} webhooks for {len(flooders)} tenant(s) over {args.connections} connections; B after {args.quiet_after}")
     started = time.time()
     flood = [asyncio.create_task(post("127.0.0.1", args.port, pending, stats)) for _ in range(args.connections)]
@@ -281,6 +334,8 @@ async def run(args):
         await asyncio.wait_for(follower, timeout=args.timeout)
     except asyncio.TimeoutError:
         pass
+    cpu_after = cpu_snapshot(named)
+    cpu_seconds = time.time() - started
     await asyncio.sleep(0.3)  # the sink flushes every 100 ms: a duplicate right after the last mail is still seen
     offset = read_sink(args.sink_log, offset, arrivals, unexpected, duplicates, expected)
 
@@ -295,6 +350,7 @@ async def run(args):
         if done is None:
             sys.exit(f"the renderer rendered {rendered[-1][1] if rendered else 0} of {len(expected)} events in time")
         print(f"renderer_only_per_s={len(expected) / (done - first_sent):.1f}")
+        cpu_report(cpu_before, cpu_after, cpu_seconds)
         return
 
     flood_mails = [arrivals[k] for k, h in expected.items() if h is not b_hook and k in arrivals]
@@ -325,6 +381,7 @@ async def run(args):
         print(f"quiet_tenant_flood_mails_before={before}")
     else:
         print("quiet_tenant_delay_s=missing")
+    cpu_report(cpu_before, cpu_after, cpu_seconds)
     for line in duplicates[:5]:
         log(f"duplicate: {line}")
     for line in unexpected[:5]:
@@ -362,6 +419,7 @@ def main():
     r.add_argument("--until", choices=["sink", "renderer"], default="sink",
                    help="renderer: stop when the renderer rendered every event (no sender; its /metrics at --renderer-metrics)")
     r.add_argument("--renderer-metrics")
+    r.add_argument("--cpu", help="name=pid,…: report each process's CPU share over the run (postmaster:PID for PostgreSQL's backends)")
     args = parser.parse_args()
     if args.command == "setup":
         setup(args)

@@ -60,8 +60,9 @@ enum SenderMain {
                 ],
                 registry: registry, logger: logger)
             // Started in this order, stopped in reverse: the consumer drains (in-flight sends end
-            // and are recorded) before the producer flushes and the pool closes.
-            try await ServiceRunner.run([pool, producer, health, retention, releaser, consumer], logger: logger)
+            // and are recorded), then the mail.sent events in flight are acknowledged, before the
+            // producer flushes and the pool closes.
+            try await ServiceRunner.run([pool, producer, health, retention, releaser, sender.announcer, consumer], logger: logger)
         } catch {
             logger.critical("mailbridge-sender stopped", metadata: ["error": "\(error)"])
             exit(1)

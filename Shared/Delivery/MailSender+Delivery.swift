@@ -115,20 +115,13 @@ extension MailSender {
         }
     }
 
-    /// Produces the `mail.sent` event of one delivered recipient, retried while the broker
-    /// refuses; the id makes a duplicate harmless.
+    /// Hands the `mail.sent` event of one delivered recipient to the announcer (produced off the
+    /// lane); the id (`<requestID>:<recipient token>`) makes a duplicate harmless.
     func announce(_ request: OutboundMailRequest, recipient: (address: String, token: String), replyCode: Int) async throws {
         let event = MailSentEvent(
             tenant: request.tenant, requestID: request.requestID, messageID: request.messageID, recipient: recipient.address,
             issueKey: request.issueKey, objectKey: request.objectKey, replyCode: replyCode,
             sentAt: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)))
-        let body = try TopicRecordCoding.encode(event)
-        let publisher = self.publisher
-        let topic = configuration.topics.sent
-        _ = try await retrying("producing mail.sent") {
-            try await publisher.publish(
-                topic: topic, purpose: DeliveryTopics.sentPurpose, tenant: request.tenant, type: MailSentEvent.type,
-                id: "\(request.requestID):\(recipient.token)", body: body)
-        }
+        try await announcer.announce(event, id: "\(request.requestID):\(recipient.token)")
     }
 }

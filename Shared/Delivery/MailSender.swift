@@ -33,7 +33,9 @@ public final class MailSender: Sendable {
     let cipher: TenantCipher
     let index: BlindIndex
     let capacity: (any CapacityGate)?
-    let publisher: EventPublisher
+    /// Produces the `mail.sent` events; run it as a service between the producer and the consumer
+    /// so that shutdown waits for the events in flight.
+    public let announcer: MailSentAnnouncer
     let producer: KafkaProducer
     let engine: CurlEngine
     let hasher: PIIHasher
@@ -41,7 +43,8 @@ public final class MailSender: Sendable {
 
     /// - Parameters:
     ///   - capacity: plan capacity; `nil` counts nothing (no plans, e.g. self-hosted).
-    ///   - producer: for `mail.sent` and `mail.outbound.dlq`; run it as a service beside the consumer.
+    ///   - producer: for `mail.sent` and `mail.outbound.dlq`; run it as a service beside the consumer,
+    ///     with ``announcer`` between the two (`[producer, sender.announcer, consumer]`).
     public init(
         configuration: MailSenderConfiguration, pool: PostgresPool, cipher: TenantCipher, vault: CredentialVault, index: BlindIndex,
         store: any ObjectStore, producer: KafkaProducer, capacity: (any CapacityGate)?, tokens: OAuthTokenSource = OAuthTokenSource(),
@@ -58,7 +61,9 @@ public final class MailSender: Sendable {
         self.cipher = cipher
         self.index = index
         self.capacity = capacity
-        self.publisher = EventPublisher(producer: producer, cipher: cipher, deadline: configuration.produceDeadline)
+        self.announcer = MailSentAnnouncer(
+            publisher: EventPublisher(producer: producer, cipher: cipher, deadline: configuration.produceDeadline),
+            topic: configuration.topics.sent, retry: configuration.retry, logger: logger)
         self.producer = producer
         self.engine = engine
         self.hasher = hasher

@@ -125,7 +125,7 @@ struct SenderFixture: Sendable {
         configuration.sessionTimeout = .seconds(6)
         configuration.maximumPollInterval = .seconds(15)
         let consumer = try sender.makeConsumer(configuration: configuration, maximumConcurrentLanes: 4, drainTimeout: .seconds(5))
-        let group = ServiceRunner.makeGroup([consumer], gracefulShutdownTimeout: .seconds(10), logger: logger)
+        let group = ServiceRunner.makeGroup([sender.announcer, consumer], gracefulShutdownTimeout: .seconds(10), logger: logger)
         let task = Task { try await group.run() }
         do {
             let result = try await body()

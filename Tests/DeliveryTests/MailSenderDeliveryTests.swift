@@ -97,4 +97,27 @@ struct MailSenderDeliveryTests {
             #expect(try await fixture.history(request).first?.subject == request.subject)
         }
     }
+
+    @Test("the announcer keeps at most its limit in flight, produces every event once, and drains")
+    func announcerBoundsAndDrains() async throws {
+        try await SenderFixture.with { fixture in
+            let announcer = MailSentAnnouncer(
+                publisher: EventPublisher(producer: fixture.producer, cipher: fixture.cipher, deadline: .seconds(10)),
+                topic: fixture.topics.sent, retry: RetryPolicy(maximumAttempts: 2, initialDelay: .milliseconds(50)), limit: 2,
+                logger: fixture.logger)
+            for index in 0..<6 {
+                let event = MailSentEvent(
+                    tenant: fixture.tenant, requestID: "evt-\(index)", messageID: "m\(index)@example.test", recipient: "r@example.test",
+                    issueKey: nil, objectKey: "sent/x", replyCode: 250, sentAt: "2026-11-29T08:00:00.000Z")
+                try await announcer.announce(event, id: "evt-\(index):token")
+                #expect(announcer.inFlight <= 2)
+            }
+            #expect(await announcer.drain(timeout: .seconds(30)))
+            #expect(announcer.inFlight == 0)
+            let records = try await fixture.records(on: fixture.topics.sent, count: 6)
+            let ids = try records.map { try EventEnvelope(json: $0.value).id }
+            #expect(Set(ids) == Set((0..<6).map { "evt-\($0):token" }))
+            #expect(ids.count == 6)
+        }
+    }
 }

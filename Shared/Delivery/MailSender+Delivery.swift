@@ -59,7 +59,8 @@ extension MailSender {
         guard let connection = try await connections.connection(tenant: tenant) else {
             throw Permanent(description: "tenant \(tenant) has no SMTP connection (mailbridge smtp set)")
         }
-        var message: [UInt8]?
+        // Loaded before any claim: a missing or unreadable object must not leave rows in `sending`.
+        let message = try await loadMessage(request)
         var failures = [Failure]()
         for recipient in toSend {
             switch try await ledger.claim(tenant: tenant, requestID: request.requestID, recipient: recipient.token) {
@@ -77,10 +78,7 @@ extension MailSender {
                     "delivery uncertain after a crash; not sent again",
                     metadata: ["tenant": "\(tenant)", "request": "\(request.requestID)", "recipient": "\(hasher.token(recipient.address))"])
             case .claimed:
-                if message == nil {
-                    message = try await loadMessage(request)
-                }
-                let outcome = await send(message ?? [], request: request, to: recipient, connection: connection)
+                let outcome = await send(message, request: request, to: recipient, connection: connection)
                 switch outcome {
                 case .success(let code):
                     let reply = SMTPReply(code: code, text: "\(code) accepted")

@@ -141,6 +141,25 @@ struct MailSenderFailureTests {
         }
     }
 
+    @Test("a missing mail object: the request goes to the DLQ and no recipient is left in sending")
+    func missingObjectIsDeadLettered() async throws {
+        let server = try await ScriptedSMTPServer()
+        defer { server.stop() }
+        try await SenderFixture.with { fixture in
+            try await SMTPConnectionStore(pool: fixture.pool, vault: fixture.vault).save(scriptedConnection(tenant: fixture.tenant, port: server.port))
+            let recipient = uniqueRecipient("no-object")
+            let (request, _) = try await fixture.makeRequest(recipients: [recipient], label: "no-object")
+            try await fixture.store.delete(key: request.objectKey)
+            let letters = try await fixture.running(fixture.makeSender()) {
+                try await fixture.produce(request)
+                return try await fixture.deadLetters(count: 1)
+            }
+            #expect(letters.first?.error.contains("does not exist") == true)
+            #expect(try await fixture.ledgerRows(request).isEmpty)
+            #expect(server.acceptedCount(recipient) == 0)
+        }
+    }
+
     /// A loopback port nothing listens on (bound by Python, then released).
     static func closedPort() async throws -> Int {
         let script = "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()"

@@ -48,7 +48,7 @@ enum SenderMain {
                 capacity: capacity, hasher: settings.hasher, logger: logger)
             let consumer = try sender.makeConsumer(
                 configuration: KafkaConsumerConfiguration(bootstrapServers: settings.kafkaBrokers, groupID: settings.groupID),
-                maximumConcurrentLanes: settings.lanes)
+                maximumConcurrentLanes: settings.lanes, maximumConcurrentPerTenant: settings.perTenant)
             let retention = DeliveryRetentionService(
                 retention: DeliveryRetention(pool: pool, store: store), keep: settings.retention, interval: settings.purgeInterval, logger: logger)
             let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: settings.kafkaBrokers), logger: logger, timeout: .seconds(5))

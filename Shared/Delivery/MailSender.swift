@@ -71,12 +71,16 @@ public final class MailSender: Sendable {
     }
 
     /// A consumer of `mail.outbound` in per-tenant lanes that hands each record to ``handle(_:)``.
+    /// - Parameter maximumConcurrentPerTenant: records of one tenant handled at once (each its own
+    ///   SMTP connection). Above 1, a record replayed while its twin is still being sent may find
+    ///   the twin's `sending` rows and audit them `uncertain` (the twin still records `sent`).
     public func makeConsumer(
-        configuration consumer: KafkaConsumerConfiguration, maximumConcurrentLanes: Int, drainTimeout: Duration = .seconds(30)
+        configuration consumer: KafkaConsumerConfiguration, maximumConcurrentLanes: Int, maximumConcurrentPerTenant: Int = 1,
+        drainTimeout: Duration = .seconds(30)
     ) throws -> TenantLaneConsumer {
         try TenantLaneConsumer(
             configuration: consumer, topics: [configuration.topics.outbound], maximumConcurrentLanes: maximumConcurrentLanes,
-            drainTimeout: drainTimeout, logger: logger
+            maximumConcurrentPerTenant: maximumConcurrentPerTenant, drainTimeout: drainTimeout, logger: logger
         ) { [self] message in await handle(message) }
     }
 

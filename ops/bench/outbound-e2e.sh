@@ -98,9 +98,11 @@ bench_db_created=1
 DATABASE_URL="${MAILBRIDGE_TEST_POSTGRES_URL%/*}/$database"
 export MAILBRIDGE_POSTGRES_URL="$DATABASE_URL" MAILBRIDGE_KAFKA_BROKERS="$MAILBRIDGE_TEST_KAFKA_BROKERS"
 export MAILBRIDGE_TOPIC_PREFIX="$prefix" MAILBRIDGE_LOG_LEVEL="$LOG_LEVEL"
-export MAILBRIDGE_KEK_KEYS="bench-kek:$(openssl rand -base64 32)" MAILBRIDGE_KEK_ACTIVE=bench-kek
-export MAILBRIDGE_CREDENTIALS_KEY_KEYS="bench-cred:$(openssl rand -base64 32)" MAILBRIDGE_CREDENTIALS_KEY_ACTIVE=bench-cred
-export MAILBRIDGE_LOG_HASH_KEY="$(openssl rand -base64 32)" MAILBRIDGE_BLIND_INDEX_KEY="$(openssl rand -base64 32)"
+kek="$(openssl rand -base64 32)"; credentials_key="$(openssl rand -base64 32)"
+hash_key="$(openssl rand -base64 32)"; blind_key="$(openssl rand -base64 32)"
+export MAILBRIDGE_KEK_KEYS="bench-kek:$kek" MAILBRIDGE_KEK_ACTIVE=bench-kek
+export MAILBRIDGE_CREDENTIALS_KEY_KEYS="bench-cred:$credentials_key" MAILBRIDGE_CREDENTIALS_KEY_ACTIVE=bench-cred
+export MAILBRIDGE_LOG_HASH_KEY="$hash_key" MAILBRIDGE_BLIND_INDEX_KEY="$blind_key"
 export MAILBRIDGE_NOTIFICATION_FROM="jira@$domain" MAILBRIDGE_MESSAGE_ID_DOMAIN="$domain"
 export MAILBRIDGE_OBJECT_STORE="$OBJECT_STORE"
 if [[ $OBJECT_STORE == s3 ]]; then
@@ -193,6 +195,8 @@ echo "renderer_rendered_total=$(metric "$renderer_health" 'mailbridge_renderer_e
 echo "renderer_not_rendered_total=$(metric "$renderer_health" 'mailbridge_renderer_events_total\{outcome="(no-|dead)')"
 echo "jira_events_consumed=$(offsets "bench-renderer-$suffix" "${prefix}jira.events")"
 echo "mail_outbound_consumed=$(offsets "bench-sender-$suffix" "${prefix}mail.outbound")"
-[[ $STAGE == all ]] && curl -fsS "http://127.0.0.1:$sender_health/metrics" | grep -E '^mailbridge_(sender|delivery)_[a-z_]+(\{[^}]*\})? ' | sed 's/ /=/' || true
+if [[ $STAGE == all ]]; then
+  curl -fsS "http://127.0.0.1:$sender_health/metrics" | { grep -E '^mailbridge_sender_[a-z_]+(\{[^}]*\})? ' || true; } | sed 's/ /=/'
+fi
 echo "machine_load_after=${load_after// /,}"
 [[ $status == 0 ]] || die "the run failed (exit $status): see the mails_* lines above; logs in $work (BENCH_KEEP=1 keeps them)"

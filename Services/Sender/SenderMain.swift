@@ -25,7 +25,10 @@ enum SenderMain {
         let registry = MailbridgeMetrics.bootstrap()
         let logger = Logger(label: "mailbridge-sender")
         do {
-            let pool = PostgresPool(configuration: PostgresConfiguration(connectionString: settings.postgresURL), logger: logger)
+            let database = PostgresConfiguration(connectionString: settings.postgresURL)
+            let pool = PostgresPool(configuration: database, logger: logger)
+            // Held for the life of the process: other senders see this instance's claims as live.
+            let liveness = SenderLivenessLock(instanceID: UUID().uuidString.lowercased(), configuration: database, logger: logger)
             let keys = TenantKeyStore(pool: pool, keyEncryptionKeys: settings.keyEncryptionKeys, logger: logger)
             let cipher = TenantCipher(keys: keys)
             let vault = CredentialVault(cipher: cipher, credentialKeys: settings.credentialKeys)
@@ -45,12 +48,13 @@ enum SenderMain {
                 interval: settings.capacity.releaseInterval, logger: logger)
             let sender = MailSender(
                 configuration: settings.sender, pool: pool, cipher: cipher, vault: vault, index: index, store: store, producer: producer,
-                capacity: capacity, hasher: settings.hasher, logger: logger)
+                capacity: capacity, hasher: settings.hasher, logger: logger, instanceID: liveness.instanceID)
             let consumer = try sender.makeConsumer(
                 configuration: KafkaConsumerConfiguration(bootstrapServers: settings.kafkaBrokers, groupID: settings.groupID),
                 maximumConcurrentLanes: settings.lanes, maximumConcurrentPerTenant: settings.perTenant)
             let retention = DeliveryRetentionService(
                 retention: DeliveryRetention(pool: pool, store: store), keep: settings.retention, interval: settings.purgeInterval, logger: logger)
+            let capacityRetention = CapacityRetentionService(retention: CapacityRetention(pool: pool), logger: logger)
             let admin = KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: settings.kafkaBrokers), logger: logger, timeout: .seconds(5))
             let health = HealthServer(
                 host: settings.healthHost, port: settings.healthPort,
@@ -62,7 +66,8 @@ enum SenderMain {
             // Started in this order, stopped in reverse: the consumer drains (in-flight sends end
             // and are recorded), then the mail.sent events in flight are acknowledged, before the
             // producer flushes and the pool closes.
-            try await ServiceRunner.run([pool, producer, health, retention, releaser, sender.announcer, consumer], logger: logger)
+            try await ServiceRunner.run(
+                [pool, liveness, producer, health, retention, capacityRetention, releaser, sender.announcer, consumer], logger: logger)
         } catch {
             logger.critical("mailbridge-sender stopped", metadata: ["error": "\(error)"])
             exit(1)

@@ -14,21 +14,26 @@ public struct DeliveryLedger: Sendable {
         case suppressed
         /// Not sent: the server refused it or retries ran out (sent again only by a DLQ replay).
         case failed
-        /// Found in `sending` by a later run: the mail may or may not have gone out. Never sent
-        /// again unless an operator replays with `--force`.
+        /// The mail may or may not have gone out; never sent again unless an operator replays with
+        /// `--force`. Claims no longer record it (a row a dead process left `sending` is sent
+        /// again, see ``claim(tenant:requestID:recipient:instance:)``); it stays readable and
+        /// releasable for rows written before `0008_delivery_claims.sql`.
         case uncertain
 
         /// Whether the recipient's fate is settled: a replay leaves it alone.
         public var isSettled: Bool { self != .failed }
     }
 
-    /// What ``claim(tenant:requestID:recipient:)`` found.
+    /// What ``claim(tenant:requestID:recipient:instance:)`` found.
     public enum Claim: Sendable, Equatable {
-        /// The row is now `sending`: send.
+        /// The row is now `sending`, claimed by this instance: send.
         case claimed
-        /// A row in `sending` was found (a crash between the send and its record): it is now
-        /// `uncertain` and must not be sent.
-        case becameUncertain
+        /// The row was `sending`, claimed by a process that is gone (it died between its claim and
+        /// recording the outcome): claimed again by this instance; send again.
+        case reclaimed
+        /// The row is `sending` in a live process (or in this one, by a twin of the same request):
+        /// that send decides; leave it alone.
+        case inFlight
         /// Settled earlier (`sent`, `suppressed` or `uncertain`): nothing to do.
         case settled(Status)
     }
@@ -56,38 +61,55 @@ public struct DeliveryLedger: Sendable {
         return result
     }
 
-    /// Claims a recipient for sending: a new row, or a `failed` one (a replay from the DLQ), becomes
-    /// `sending`; a `sending` one becomes `uncertain`; anything else is left as it is.
-    public func claim(tenant: String, requestID: String, recipient: String) async throws -> Claim {
+    /// Claims a recipient for sending by `instance` (this process's `SenderLivenessLock` id): a new
+    /// row, or a `failed` one (a replay from the DLQ), becomes `sending`; a `sending` one is taken
+    /// over only when the process that claimed it no longer holds its liveness lock; anything
+    /// else is left as it is. Concurrent claims of one row are serialised by a row lock.
+    public func claim(tenant: String, requestID: String, recipient: String, instance: String) async throws -> Claim {
         try await pool.withTransaction { transaction in
             let claimed = try await transaction.query(
                 """
-                INSERT INTO outbound_deliveries (tenant_id, request_id, recipient_index, status)
-                VALUES (\(tenant), \(requestID), \(recipient), 'sending')
+                INSERT INTO outbound_deliveries (tenant_id, request_id, recipient_index, status, claimed_by)
+                VALUES (\(tenant), \(requestID), \(recipient), 'sending', \(instance))
                 ON CONFLICT (tenant_id, request_id, recipient_index) DO UPDATE
-                    SET status = 'sending', reply_code = NULL, reply_text = NULL, updated_at = now()
+                    SET status = 'sending', claimed_by = EXCLUDED.claimed_by, reply_code = NULL, reply_text = NULL, updated_at = now()
                     WHERE outbound_deliveries.status = 'failed'
                 RETURNING status
                 """)
             if !claimed.isEmpty { return .claimed }
             let rows = try await transaction.query(
                 """
-                SELECT status FROM outbound_deliveries
+                SELECT status, claimed_by FROM outbound_deliveries
                 WHERE tenant_id = \(tenant) AND request_id = \(requestID) AND recipient_index = \(recipient) FOR UPDATE
                 """)
-            guard let text = try rows.first?.decode("status", as: String.self), let status = Status(rawValue: text) else {
+            guard let row = rows.first, let status = Status(rawValue: try row.decode("status", as: String.self)) else {
                 throw DeliveryError("outbound_deliveries: the row of request \(requestID) vanished or holds an unknown status")
             }
-            if status == .sending {
-                try await transaction.query(
-                    """
-                    UPDATE outbound_deliveries SET status = 'uncertain', updated_at = now()
-                    WHERE tenant_id = \(tenant) AND request_id = \(requestID) AND recipient_index = \(recipient)
-                    """)
-                return .becameUncertain
+            guard status == .sending else { return .settled(status) }
+            let owner = try row.decode("claimed_by", as: String?.self)
+            if let owner {
+                if owner == instance { return .inFlight }
+                if try await Self.isAlive(owner, on: transaction) { return .inFlight }
             }
-            return .settled(status)
+            try await transaction.query(
+                """
+                UPDATE outbound_deliveries SET claimed_by = \(instance), updated_at = now()
+                WHERE tenant_id = \(tenant) AND request_id = \(requestID) AND recipient_index = \(recipient)
+                """)
+            return .reclaimed
         }
+    }
+
+    /// Whether the sender process `instance` still holds its liveness lock: the lock is tried
+    /// and, when it was free (the process is gone), released again in the same statement.
+    static func isAlive(_ instance: String, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            SELECT CASE WHEN pg_try_advisory_lock(hashtextextended(\(instance), 0))
+                        THEN NOT pg_advisory_unlock(hashtextextended(\(instance), 0))
+                        ELSE true END
+            """)
+        return try rows[0].decode(0, as: Bool.self)
     }
 
     /// Counts one SMTP attempt for a claimed recipient.

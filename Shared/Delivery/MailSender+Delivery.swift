@@ -15,8 +15,7 @@ extension MailSender {
 
     /// Delivers `request` to each recipient not yet served. Safe to run again for the same
     /// request: the ledger skips settled recipients.
-    /// - Returns: the recipients refused by the server, whose retries ran out, or whose delivery
-    ///   became uncertain.
+    /// - Returns: the recipients refused by the server or whose retries ran out.
     /// - Throws: ``Permanent`` when the tenant has no usable SMTP settings; other errors when
     ///   the database, the object store or the broker failed (the caller retries).
     func deliver(_ request: OutboundMailRequest) async throws -> [Failure] {
@@ -30,7 +29,8 @@ extension MailSender {
 
         // Sandbox: the tenant's non-allowlisted recipients are audited as suppressed, never sent.
         let permitted = try await sandbox.permitted(tenant: tenant, recipients: Set(pending.map(\.token)))
-        // A recipient left `sending` is never suppressed: its claim below makes it `uncertain`.
+        // A recipient left `sending` is never suppressed: its claim below decides (a live process's
+        // send is left alone; a dead one's is sent again).
         let suppressed = pending.filter { !permitted.contains($0.token) && statuses[$0.token] != .sending }
         if !suppressed.isEmpty {
             for recipient in suppressed {
@@ -63,21 +63,18 @@ extension MailSender {
         let message = try await loadMessage(request)
         var failures = [Failure]()
         for recipient in toSend {
-            switch try await ledger.claim(tenant: tenant, requestID: request.requestID, recipient: recipient.token) {
-            case .settled:
+            let claim = try await ledger.claim(tenant: tenant, requestID: request.requestID, recipient: recipient.token, instance: instanceID)
+            switch claim {
+            case .settled, .inFlight:
                 continue
-            case .becameUncertain:
-                try await history.append(
-                    request, recipients: [recipient.address], status: .uncertain,
-                    reply: SMTPReply(code: nil, text: "found in sending on a replay: may have been sent; not sent again"))
-                Counter(label: "mailbridge_sender_recipients_total", dimensions: [("outcome", "uncertain")]).increment()
-                // Dead-lettered too, so an operator sees it and may force a replay.
-                failures.append(
-                    Failure(recipient: recipient.token, error: "delivery uncertain: found in sending on a replay, not sent again", reply: nil))
-                logger.warning(
-                    "delivery uncertain after a crash; not sent again",
-                    metadata: ["tenant": "\(tenant)", "request": "\(request.requestID)", "recipient": "\(hasher.token(recipient.address))"])
-            case .claimed:
+            case .claimed, .reclaimed:
+                if claim == .reclaimed {
+                    // The crash point: the process that claimed it died before recording the outcome.
+                    Counter(label: "mailbridge_sender_recipients_total", dimensions: [("outcome", "resent-after-crash")]).increment()
+                    logger.warning(
+                        "sending again: the process that claimed this recipient is gone",
+                        metadata: ["tenant": "\(tenant)", "request": "\(request.requestID)", "recipient": "\(hasher.token(recipient.address))"])
+                }
                 let outcome = await send(message, request: request, to: recipient, connection: connection)
                 switch outcome {
                 case .success(let code):

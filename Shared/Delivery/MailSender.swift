@@ -40,6 +40,8 @@ public final class MailSender: Sendable {
     let engine: CurlEngine
     let hasher: PIIHasher
     let logger: Logger
+    /// This process's id in the ledger's claims; run a ``SenderLivenessLock`` with it.
+    public let instanceID: String
 
     /// - Parameters:
     ///   - capacity: plan capacity; `nil` counts nothing (no plans, e.g. self-hosted).
@@ -48,8 +50,9 @@ public final class MailSender: Sendable {
     public init(
         configuration: MailSenderConfiguration, pool: PostgresPool, cipher: TenantCipher, vault: CredentialVault, index: BlindIndex,
         store: any ObjectStore, producer: KafkaProducer, capacity: (any CapacityGate)?, tokens: OAuthTokenSource = OAuthTokenSource(),
-        hasher: PIIHasher, logger: Logger, engine: CurlEngine = .shared
+        hasher: PIIHasher, logger: Logger, instanceID: String = UUID().uuidString.lowercased(), engine: CurlEngine = .shared
     ) {
+        self.instanceID = instanceID
         self.configuration = configuration
         self.ledger = DeliveryLedger(pool: pool)
         self.history = OutboundHistory(pool: pool, cipher: cipher)

@@ -8,50 +8,61 @@ import TestSupport
 
 @Suite("MailSender: the crash point, sandbox and plan capacity", .serialized)
 struct MailSenderIdempotencyTests {
-    @Test("a recipient left in sending (crash after SMTP, before the ledger write) is not resent: it becomes uncertain and is audited")
-    func sendingRowBecomesUncertain() async throws {
+    @Test("a recipient a dead process left in sending is sent again; one a live process is sending is left to it")
+    func sendingRowsByLiveness() async throws {
         let server = try await ScriptedSMTPServer()
         defer { server.stop() }
         try await SenderFixture.with { fixture in
             try await SMTPConnectionStore(pool: fixture.pool, vault: fixture.vault).save(scriptedConnection(tenant: fixture.tenant, port: server.port))
             let crashed = uniqueRecipient("crashed")
+            let live = uniqueRecipient("live")
             let fresh = uniqueRecipient("fresh")
-            let (request, _) = try await fixture.makeRequest(recipients: [crashed, fresh], label: "uncertain")
-            // What a crash between the server's 250 and the ledger write leaves behind.
+            let (request, _) = try await fixture.makeRequest(recipients: [crashed, live, fresh], label: "liveness")
             let ledger = DeliveryLedger(pool: fixture.pool)
-            #expect(try await ledger.claim(tenant: fixture.tenant, requestID: request.requestID, recipient: fixture.index.token(for: crashed, tenant: fixture.tenant)) == .claimed)
+            func token(_ address: String) -> String { fixture.index.token(for: address, tenant: fixture.tenant) }
+            // What a process killed between its claim and the ledger write leaves behind …
+            let dead = "dead-" + UUID().uuidString
+            #expect(try await ledger.claim(tenant: fixture.tenant, requestID: request.requestID, recipient: token(crashed), instance: dead) == .claimed)
+            // … and a claim of another process that is alive (it holds its liveness lock).
+            let liveID = "live-" + UUID().uuidString
+            let lock = SenderLivenessLock(
+                instanceID: liveID,
+                configuration: PostgresConfiguration(
+                    connectionString: try TestEnvironment.require("MAILBRIDGE_TEST_POSTGRES_URL"), minimumConnections: 0, maximumConnections: 1),
+                logger: fixture.logger)
+            let lockTask = Task { try await lock.run() }
+            #expect(try await ledger.claim(tenant: fixture.tenant, requestID: request.requestID, recipient: token(live), instance: liveID) == .claimed)
+            #expect(try await eventually(timeout: .seconds(10)) {
+                try await fixture.pool.withConnection { try await DeliveryLedger.isAlive(liveID, on: $0) }
+            })
+
             let sender = fixture.makeSender()
             try await fixture.running(sender) {
                 try await fixture.produce(request)
-                #expect(try await eventually(timeout: .seconds(30)) { try await fixture.status(request, fresh) == .sent })
+                #expect(try await eventually(timeout: .seconds(30)) {
+                    let freshStatus = try await fixture.status(request, fresh)
+                    let crashedStatus = try await fixture.status(request, crashed)
+                    return freshStatus == .sent && crashedStatus == .sent
+                })
             }
-            #expect(try await fixture.status(request, crashed) == .uncertain)
-            #expect(server.acceptedCount(crashed) == 0)
+            #expect(server.acceptedCount(crashed) == 1)
             #expect(server.acceptedCount(fresh) == 1)
-            let uncertain = try await fixture.history(request).filter { $0.status == .uncertain }
-            #expect(uncertain.map(\.recipients) == [[crashed]])
+            #expect(server.acceptedCount(live) == 0)
+            #expect(try await fixture.status(request, live) == .sending)
 
-            // A plain replay leaves it alone; a forced one (the operator's --force) sends it.
+            // The live process dies (its session ends): a replay sends its recipient, once; the
+            // others are settled and not sent again.
+            lockTask.cancel()
+            _ = try? await lockTask.value
+            #expect(try await eventually(timeout: .seconds(10)) {
+                let alive = try await fixture.pool.withConnection { try await DeliveryLedger.isAlive(liveID, on: $0) }
+                return !alive
+            })
             try await fixture.running(sender) {
                 try await fixture.produce(request)
-                let marker = uniqueRecipient("marker")
-                let (markerRequest, _) = try await fixture.makeRequest(recipients: [marker], label: "marker")
-                try await fixture.produce(markerRequest)
-                #expect(try await eventually(timeout: .seconds(30)) { try await fixture.status(markerRequest, marker) == .sent })
-                #expect(server.acceptedCount(crashed) == 0)
-                // The uncertain recipient was dead-lettered (once per run that found it).
-                let queue = DeadLetterQueue(brokers: fixture.brokers, topics: fixture.topics, logger: fixture.logger)
-                let entries = try await queue.list(idle: .seconds(2))
-                #expect(entries.count == 1)
-                let entry = try #require(entries.first)
-                #expect(entry.letter.error.contains("delivery uncertain"))
-                #expect(entry.letter.requestID == request.requestID)
-                #expect(entry.letter.failedRecipients == [fixture.index.token(for: crashed, tenant: fixture.tenant)])
-                #expect(try await queue.show(partition: entry.partition, offset: entry.offset, idle: .seconds(2))?.letter == entry.letter)
-                let released = try await queue.replay(entry.letter, producer: fixture.producer, ledger: ledger, force: true)
-                #expect(released == 1)
-                #expect(try await eventually(timeout: .seconds(30)) { try await fixture.status(request, crashed) == .sent })
+                #expect(try await eventually(timeout: .seconds(30)) { try await fixture.status(request, live) == .sent })
             }
+            #expect(server.acceptedCount(live) == 1)
             #expect(server.acceptedCount(crashed) == 1)
             #expect(server.acceptedCount(fresh) == 1)
         }

@@ -141,7 +141,7 @@ struct PipelineStack {
             senderConsumer.sessionTimeout = .seconds(6)
             let senderLanes = try sender.makeConsumer(configuration: senderConsumer, maximumConcurrentLanes: 8)
 
-            let services: [any Service] = [producer, app.schemes, app.server, rendererLanes, senderLanes] + (planCapacity ? [releaser] : [])
+            let services: [any Service] = [producer, app.schemes, app.server, rendererLanes, sender.announcer, senderLanes] + (planCapacity ? [releaser] : [])
             let group = ServiceRunner.makeGroup(services, gracefulShutdownTimeout: .seconds(10), logger: logger)
             let runTask = Task { try await group.run() }
             defer { runTask.cancel() }

@@ -16,7 +16,7 @@ import Platform
 /// | `MAILBRIDGE_NOTIFICATION_FROM` | `From` of usage alert mails | required |
 /// | `MAILBRIDGE_MESSAGE_ID_DOMAIN`, `MAILBRIDGE_ORIGIN` | Message-ID domain and loop marker of alert mails | the `From` domain, `mailbridge` |
 /// | `MAILBRIDGE_SENDER_GROUP`, `MAILBRIDGE_SENDER_LANES` | consumer group, tenants served at once | `mailbridge-sender`, 64 |
-/// | `MAILBRIDGE_SENDER_PER_TENANT` | mails of one tenant sent at once (SMTP connections per tenant) | 1 |
+/// | `MAILBRIDGE_SENDER_PER_TENANT` | mails of one tenant sent at once (SMTP connections per tenant) | 4 |
 /// | `MAILBRIDGE_SENDER_ATTEMPTS` | SMTP tries of a transient failure (and of database/broker failures) | 5 |
 /// | `MAILBRIDGE_SENDER_RETRY_INITIAL`, `MAILBRIDGE_SENDER_RETRY_MAX` | back-off: first wait, longest wait (jittered) | `1s`, `60s` |
 /// | `MAILBRIDGE_SENDER_SMTP_TIMEOUT`, `MAILBRIDGE_SENDER_SMTP_CONNECT_TIMEOUT` | per send | `120s`, `15s` |
@@ -58,7 +58,7 @@ struct SenderSettings {
         let origin = env.string("MAILBRIDGE_ORIGIN", default: "mailbridge")
         let groupID = env.string("MAILBRIDGE_SENDER_GROUP", default: "mailbridge-sender")
         let lanes = env.integer("MAILBRIDGE_SENDER_LANES", default: 64, in: 1...10_000)
-        let perTenant = env.integer("MAILBRIDGE_SENDER_PER_TENANT", default: 1, in: 1...64)
+        let perTenant = env.integer("MAILBRIDGE_SENDER_PER_TENANT", default: 4, in: 1...64)
         let attempts = env.integer("MAILBRIDGE_SENDER_ATTEMPTS", default: 5, in: 1...100)
         let initialDelay = env.duration("MAILBRIDGE_SENDER_RETRY_INITIAL", default: .seconds(1))
         let maximumDelay = env.duration("MAILBRIDGE_SENDER_RETRY_MAX", default: .seconds(60))

@@ -154,11 +154,13 @@ struct RenderingHandlerTests {
     func retriesThenDeadLetters() async throws {
         try await RendererTestStack.with { stack in
             try await stack.schemes.save(
-                NotificationScheme(project: "ACME", notifications: [NotificationRule(event: .created, recipients: .init(assignee: true))]),
+                NotificationScheme(
+                    project: "ACME", notifications: [NotificationRule(event: .created, recipients: .init(assignee: true, watchers: true))]),
                 tenant: stack.tenant.tenantID)
             let key = try await stack.createIssue(summary: "Flaky Jira", assignee: RendererTestStack.bob)
             let envelope = try await stack.envelope(try await stack.webhookBody("jira:issue_created", issue: key), type: "jira:issue_created")
-            // More 503s than the Jira client retries on its own, fewer than the handler's attempts allow.
+            // More 503s than the Jira client retries on its own, fewer than the handler's attempts allow
+            // (the watchers are not in the webhook: they are always asked for).
             let fault: [String: Any] = ["site": stack.site, "method": "GET", "pathRegex": "^/rest/api/3/issue/", "count": 4, "status": 503]
             #expect(try await postJSON("\(stack.jiraURL)/__sim/faults", fault).status < 300)
             let handler = Self.handler(stack)

@@ -1,8 +1,9 @@
 import Foundation
-import Notifications
 import Postgres
 import Testing
 import TestSupport
+
+@testable import Notifications
 
 @Suite("NotificationScheme")
 struct NotificationSchemeTests {
@@ -103,5 +104,34 @@ struct NotificationSchemeTests {
             #expect(try await stack.audit.outcome(tenant: tenant, eventID: "old") == nil)
             #expect(try await stack.audit.outcome(tenant: tenant, eventID: "new")?.0 == .noRule)
         }
+    }
+}
+
+@Suite("NotificationRenderer call back")
+struct CallBackDecisionTests {
+    static func event(_ body: String) throws -> NotificationEvent { try NotificationEvent(webhookJSON: Array(body.utf8)) }
+
+    @Test("Jira is asked only for what the webhook lacks")
+    func needsCallBack() throws {
+        let full = """
+            {"webhookEvent":"jira:issue_created","issue":{"id":"1","key":"ACME-1","fields":{"summary":"S","project":{"key":"ACME"},
+             "reporter":{"accountId":"a","emailAddress":"a@acme.test"},"assignee":{"accountId":"b"},"attachment":[],
+             "customfield_10050":"x@acme.test"}}}
+            """
+        let event = try Self.event(full)
+        let reporterAndParticipants = [NotificationRule(event: .created, recipients: .init(reporter: true, emailParticipantFields: ["customfield_10050"]))]
+        #expect(!NotificationRenderer.needsCallBack(event, rules: reporterAndParticipants))
+        // The assignee's address is not in the webhook; another participants field is missing.
+        #expect(NotificationRenderer.needsCallBack(event, rules: [NotificationRule(event: .created, recipients: .init(assignee: true))]))
+        #expect(NotificationRenderer.needsCallBack(event, rules: [NotificationRule(event: .created, recipients: .init(emailParticipantFields: ["customfield_10099"]))]))
+        // A created issue whose webhook does not list its files.
+        let noFiles = try Self.event(full.replacingOccurrences(of: "\"attachment\":[],", with: ""))
+        #expect(NotificationRenderer.needsCallBack(noFiles, rules: reporterAndParticipants))
+        // An update adding a file the webhook does not describe.
+        let added = """
+            {"webhookEvent":"jira:issue_updated","issue":{"id":"1","key":"ACME-1","fields":{"summary":"S","project":{"key":"ACME"}}},
+             "changelog":{"items":[{"field":"Attachment","fieldId":"attachment","to":"10001","toString":"a.txt"}]}}
+            """
+        #expect(NotificationRenderer.needsCallBack(try Self.event(added), rules: [NotificationRule(event: .updated, recipients: .init(addresses: ["o@acme.test"]))]))
     }
 }

@@ -94,13 +94,18 @@ struct OutboundPipelineFaultTests {
     func jiraThrottlesAndFails() async throws {
         try await PipelineStack.with { stack, tenant in
             try await stack.useStackSMTP(tenant: tenant.tenantID)
-            try await SchemeStore(pool: stack.pool).save(Self.assigneeOnCreate, tenant: tenant.tenantID)
+            // Watchers are never in the webhook: the renderer always calls Jira back for them.
+            let withWatchers = NotificationScheme(
+                project: "ACME", notifications: [NotificationRule(event: .created, recipients: .init(assignee: true, watchers: true))])
+            try await SchemeStore(pool: stack.pool).save(withWatchers, tenant: tenant.tenantID)
             try await Task.sleep(for: .milliseconds(600))
             try await stack.injectJiraFault(method: "GET", pathRegex: "^/rest/api/3/issue/", status: 429, count: 1, retryAfter: 1)
             try await stack.injectJiraFault(method: "GET", pathRegex: "^/rest/api/3/issue/", status: 500, count: 2)
             let key = try await stack.createIssue(summary: "Throttled")
             let mails = try await stack.mail.awaitMessages(deliveredTo: stack.bobAddress, count: 1)
             #expect(mails.count == 1)
+            // Ada reported it and watches it, but made the change: only Bob.
+            #expect(try await stack.mail.messages(deliveredTo: stack.adaAddress).isEmpty)
             #expect(MailParser().parse(try #require(mails.first)).subject?.contains(key) == true)
             #expect(try await stack.jiraFaultHits() == 3)
             try await Task.sleep(for: .seconds(2))

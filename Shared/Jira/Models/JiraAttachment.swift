@@ -8,4 +8,17 @@ public struct JiraAttachment: Sendable, Hashable, Codable {
     public var content: String?
     public var created: String?
     public var author: JiraUser?
+
+    public init(
+        id: String, filename: String, size: Int64? = nil, mimeType: String? = nil, content: String? = nil, created: String? = nil,
+        author: JiraUser? = nil
+    ) {
+        self.id = id
+        self.filename = filename
+        self.size = size
+        self.mimeType = mimeType
+        self.content = content
+        self.created = created
+        self.author = author
+    }
 }

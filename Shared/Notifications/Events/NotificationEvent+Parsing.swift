@@ -49,6 +49,16 @@ extension NotificationEvent {
                 field: field, fieldID: item["fieldId"] as? String, from: item["fromString"] as? String,
                 to: item["toString"] as? String, toValue: Self.string(item["to"]))
         }
+        if let files = fields["attachment"] as? [[String: Any]] {
+            attachments = files.compactMap { file in
+                guard let id = Self.string(file["id"]), let name = file["filename"] as? String else { return nil }
+                return Attachment(
+                    id: id, filename: name, size: (file["size"] as? NSNumber)?.int64Value, mimeType: file["mimeType"] as? String,
+                    content: file["content"] as? String)
+            }
+        } else {
+            attachments = nil
+        }
         if let comment = root["comment"] as? [String: Any], let id = Self.string(comment["id"]) {
             let properties = comment["jsdPublic"] as? Bool
             self.comment = Comment(

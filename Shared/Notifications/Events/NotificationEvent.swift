@@ -40,6 +40,24 @@ public struct NotificationEvent: Sendable, Equatable {
         }
     }
 
+    /// A file of the issue as the webhook lists it.
+    public struct Attachment: Sendable, Equatable {
+        public var id: String
+        public var filename: String
+        public var size: Int64?
+        public var mimeType: String?
+        /// The download URL Jira gives.
+        public var content: String?
+
+        public init(id: String, filename: String, size: Int64? = nil, mimeType: String? = nil, content: String? = nil) {
+            self.id = id
+            self.filename = filename
+            self.size = size
+            self.mimeType = mimeType
+            self.content = content
+        }
+    }
+
     /// A comment added by the event.
     public struct Comment: Sendable, Equatable {
         public var id: String
@@ -78,6 +96,8 @@ public struct NotificationEvent: Sendable, Equatable {
     public var fieldsJSON: [String: String]
     public var changes: [Change]
     public var comment: Comment?
+    /// The issue's files, when the webhook lists them (`fields.attachment`; `nil`: not sent).
+    public var attachments: [Attachment]?
 
     /// The kinds of notification this webhook is. An update is `updated`, plus `assigned` when
     /// the assignee changed and `resolved` when a resolution was set; the update Jira sends

@@ -22,8 +22,11 @@ public struct EventAttachments: Sendable {
     /// The attachments of `event`: for a created issue, every file of `issue`; for an update,
     /// the files its changelog adds. Others add none.
     /// - Throws: `NotificationError` when Jira's `attachment` field does not read.
+    /// The issue's list comes from Jira's answer when there is one, else from the webhook.
     public static func added(by event: NotificationEvent, issue: JiraIssue?) throws -> [JiraAttachment] {
-        let all = try Self.attachments(of: issue)
+        let all = issue != nil ? try Self.attachments(of: issue) : (event.attachments ?? []).map {
+            JiraAttachment(id: $0.id, filename: $0.filename, size: $0.size, mimeType: $0.mimeType, content: $0.content)
+        }
         switch event.webhookEvent {
         case "jira:issue_created":
             return all

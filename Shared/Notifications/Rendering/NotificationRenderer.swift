@@ -64,7 +64,7 @@ public struct NotificationRenderer: Sendable {
         }
         let (client, record) = try await jira.client(for: tenant)
         let issue = try await currentIssue(event, rules: rules, client: client)
-        let watchers = rules.contains(where: \.recipients.watchers) && issue != nil
+        let watchers = rules.contains(where: \.recipients.watchers) && !event.kinds.contains(.deleted)
             ? try await client.watchers(ofIssue: event.issueKey).watchers : []
         let recipients = RecipientResolver().resolve(rules: rules, event: event, issue: issue, watchers: watchers)
         guard !recipients.recipients.isEmpty else {
@@ -94,15 +94,34 @@ public struct NotificationRenderer: Sendable {
         return .rendered(request)
     }
 
-    /// The issue as Jira has it now, with the fields the rules need; `nil` once it is deleted.
+    /// The issue as Jira has it now, with the fields the rules need; `nil` once it is deleted, or
+    /// when the webhook already carries everything the rules and the mail need (no call back).
     private func currentIssue(_ event: NotificationEvent, rules: [NotificationRule], client: JiraClient) async throws -> JiraIssue? {
-        guard !event.kinds.contains(.deleted) else { return nil }
+        guard !event.kinds.contains(.deleted), Self.needsCallBack(event, rules: rules) else { return nil }
         let fields = JiraIssue.defaultFields + ["attachment"] + Set(rules.flatMap(\.recipients.emailParticipantFields)).sorted()
         do {
             return try await client.issue(event.issueKey, fields: fields)
         } catch let error as JiraError where error.status == 404 {
             return nil
         }
+    }
+
+    /// Whether the webhook lacks something the rules or the mail need, so Jira must be asked:
+    /// the summary; the address of a reporter or assignee a rule names; a participants field; the
+    /// list of files a created issue has; the details of a file an update added.
+    static func needsCallBack(_ event: NotificationEvent, rules: [NotificationRule]) -> Bool {
+        guard event.summary != nil else { return true }
+        let wanted = rules.map(\.recipients)
+        if wanted.contains(where: \.reporter), event.reporter?.emailAddress == nil { return true }
+        if wanted.contains(where: \.assignee), event.assignee?.emailAddress == nil { return true }
+        if wanted.flatMap(\.emailParticipantFields).contains(where: { event.fieldsJSON[$0] == nil }) { return true }
+        if event.webhookEvent == "jira:issue_created", event.attachments == nil { return true }
+        if event.changes.contains(where: { $0.field.lowercased() == "attachment" && $0.toValue != nil }) {
+            // The changelog names the file; its size and type are in the issue's list.
+            let listed = Set(event.attachments?.map(\.id) ?? [])
+            return event.changes.contains { $0.field.lowercased() == "attachment" && $0.toValue.map { !listed.contains($0) } ?? false }
+        }
+        return false
     }
 
     private func attachments(

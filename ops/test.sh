@@ -14,10 +14,10 @@ trap '"$repo/ops/stack/down.sh" >/dev/null 2>&1 || true' EXIT
 "$repo/.deps/venv/bin/python" "$repo/ops/jira-simulator/test_simulator.py"
 
 swift build --build-tests
-# Tests that restart a shared server (Postgres, the broker) or measure the whole process's
-# memory run on their own after the rest: beside other suites they would break them or be
-# disturbed by them. Extra arguments run exactly what they select, once.
-isolated='serverRestart|brokerRestart|LargeObjectTests'
+# Tests that restart a shared server (Postgres, the broker, SMTP), measure the whole process's
+# memory, or kill our services as processes run on their own after the rest: beside other suites
+# they would break them or be disturbed by them. Extra arguments run exactly what they select, once.
+isolated='serverRestart|brokerRestart|LargeObjectTests|ProcessCrashTests'
 if (($#)); then
   swift test --skip-build "$@"
 else

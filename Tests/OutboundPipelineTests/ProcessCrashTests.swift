@@ -141,7 +141,11 @@ struct CrashStack {
             try await KafkaAdmin(configuration: KafkaClientConfiguration(bootstrapServers: brokers), logger: logger).createTopics(
                 [rendererTopics.events, rendererTopics.outbound, rendererTopics.deadLetter, senderTopics.sent, senderTopics.deadLetter]
                     .map { KafkaTopicSpecification(name: $0, partitions: 2) })
-            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: brokers), logger: logger, flushTimeout: .seconds(2))
+            // Not idempotent: tansu, the test broker, sometimes refuses an idempotent producer's
+            // sequence under load (OUT_OF_ORDER_SEQUENCE_NUMBER); a repeated event is harmless here.
+            var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: brokers)
+            producerConfiguration.enableIdempotence = false
+            let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger, flushTimeout: .seconds(2))
             let producerTask = Task { try await producer.run() }
             defer { producerTask.cancel() }
 

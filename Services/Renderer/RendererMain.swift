@@ -26,7 +26,7 @@ enum RendererMain {
         let registry = MailbridgeMetrics.bootstrap()
         let logger = Logger(label: "mailbridge-renderer")
         do {
-            let pool = PostgresPool(configuration: PostgresConfiguration(connectionString: settings.postgresURL), logger: logger)
+            let pool = PostgresPool(configuration: PostgresConfiguration(connectionString: settings.postgresURL, maximumConnections: 16), logger: logger)
             let keys = TenantKeyStore(pool: pool, keyEncryptionKeys: settings.keyEncryptionKeys, logger: logger)
             let cipher = TenantCipher(keys: keys)
             let directory = TenantDirectory(pool: pool, vault: CredentialVault(cipher: cipher, credentialKeys: settings.credentialKeys), keys: keys)

@@ -25,7 +25,8 @@ enum SenderMain {
         let registry = MailbridgeMetrics.bootstrap()
         let logger = Logger(label: "mailbridge-sender")
         do {
-            let database = PostgresConfiguration(connectionString: settings.postgresURL)
+            // Up to four sends per tenant at once, each a few statements: more than the default eight connections.
+            let database = PostgresConfiguration(connectionString: settings.postgresURL, maximumConnections: 16)
             let pool = PostgresPool(configuration: database, logger: logger)
             // Held for the life of the process: other senders see this instance's claims as live.
             let liveness = SenderLivenessLock(instanceID: UUID().uuidString.lowercased(), configuration: database, logger: logger)

@@ -66,7 +66,16 @@ public struct DeliveryLedger: Sendable {
     /// over only when the process that claimed it no longer holds its liveness lock; anything
     /// else is left as it is. Concurrent claims of one row are serialised by a row lock.
     public func claim(tenant: String, requestID: String, recipient: String, instance: String) async throws -> Claim {
-        try await pool.withTransaction { transaction in
+        // The common case, a recipient seen for the first time, is one statement.
+        let inserted = try await pool.query(
+            """
+            INSERT INTO outbound_deliveries (tenant_id, request_id, recipient_index, status, claimed_by)
+            VALUES (\(tenant), \(requestID), \(recipient), 'sending', \(instance))
+            ON CONFLICT (tenant_id, request_id, recipient_index) DO NOTHING
+            RETURNING status
+            """)
+        if !inserted.isEmpty { return .claimed }
+        return try await pool.withTransaction { transaction in
             let claimed = try await transaction.query(
                 """
                 INSERT INTO outbound_deliveries (tenant_id, request_id, recipient_index, status, claimed_by)

@@ -130,7 +130,10 @@ def build_request(host, tenant, identifier, issue, token):
         "timestamp": now_ms, "webhookEvent": "jira:issue_created", "issue_event_type_name": "issue_created",
         "user": {"accountId": f"bench-user-{tenant['name'].lower()}", "displayName": f"Bench {tenant['name']}"},
         "issue": {"id": issue["id"], "key": issue["key"],
+                  # As Jira's jira:issue_created: the issue's fields, its (empty) file list included, so
+                  # the renderer has what the bench scheme needs without calling Jira back.
                   "fields": {"project": {"key": "BENCH", "name": "Bench"}, "issuetype": {"name": "Task"},
+                             "status": {"name": "To Do"}, "attachment": [],
                              "summary": f"Bench issue of tenant {tenant['name']}", "description": "x" * 1500}}}).encode()
     head = (f"POST {WEBHOOK_PATH} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
             f"Authorization: JWT {token}\r\nX-Atlassian-Webhook-Identifier: {identifier}\r\n"

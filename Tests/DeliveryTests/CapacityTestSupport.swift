@@ -162,31 +162,9 @@ func withCapacityS3Store<T: Sendable>(_ body: (S3ObjectStore) async throws -> T)
 }
 
 /// Reads `count` records of `topic` from its start on the stack's broker (fails after `timeout`).
-func capacityReadRecords(_ topic: String, count: Int, timeout: Duration = .seconds(30), logger: Logger) async throws -> [KafkaConsumerMessage] {
-    var configuration = KafkaConsumerConfiguration(
-        bootstrapServers: try TestEnvironment.require("MAILBRIDGE_TEST_KAFKA_BROKERS"), groupID: TestEnvironment.uniqueName("capacity-reader"))
-    configuration.sessionTimeout = .seconds(6)
-    configuration.maximumPollInterval = .seconds(15)
-    let consumer = try KafkaConsumer(configuration: configuration, topics: [topic], logger: logger)
-    let collected = Mutex<[KafkaConsumerMessage]>([])
-    let reader = Task {
-        for try await message in consumer.messages {
-            let total = collected.withLock { list -> Int in
-                list.append(message)
-                return list.count
-            }
-            if total >= count { return }
-        }
-    }
-    let deadline = ContinuousClock.now + timeout
-    while collected.withLock({ $0.count }) < count, ContinuousClock.now < deadline {
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    await consumer.close()
-    _ = try? await reader.value
-    let result = collected.withLock { $0 }
-    guard result.count >= count else { throw DeliveryError("\(topic): \(result.count) records within \(timeout), expected \(count)") }
-    return result
+func capacityReadRecords(_ topic: String, count: Int, timeout: Duration = .seconds(30)) async throws -> [KafkaConsumerMessage] {
+    try await TopicReader.records(
+        brokers: try TestEnvironment.require("MAILBRIDGE_TEST_KAFKA_BROKERS"), topic: topic, count: count, timeout: timeout)
 }
 
 /// A fixed instant in UTC, e.g. `utcDate("2026-11-30T23:59:59Z")`.

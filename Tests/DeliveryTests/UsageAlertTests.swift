@@ -66,7 +66,7 @@ struct UsageAlertTests {
                     #expect(try await gate.reserve(tenant: fixture.tenant, messages: 1, bytes: 8500) == .granted)
                     #expect(try await fixture.alertRows() == ["bytes:50:true", "bytes:80:true"])
 
-                    let records = try await capacityReadRecords(topic, count: 1, logger: fixture.logger)
+                    let records = try await capacityReadRecords(topic, count: 1)
                     let envelope = try EventEnvelope(json: records[0].value)
                     #expect(envelope.tenant == fixture.tenant)
                     #expect(envelope.type == "usage-alert")

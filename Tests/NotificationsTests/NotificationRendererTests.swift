@@ -162,12 +162,12 @@ struct RenderingHandlerTests {
             // More 503s than the Jira client retries on its own, fewer than the handler's attempts allow
             // (the watchers are not in the webhook: they are always asked for).
             let fault: [String: Any] = ["site": stack.site, "method": "GET", "pathRegex": "^/rest/api/3/issue/", "count": 4, "status": 503]
-            #expect(try await postJSON("\(stack.jiraURL)/__sim/faults", fault).status < 300)
+            #expect(try await TestHTTP.postJSON("\(stack.jiraURL)/__sim/faults", fault).status < 300)
             let handler = Self.handler(stack)
             await handler.handle(Self.message(stack, value: try envelope.json()))
             let outbound = try await TopicReader.records(brokers: stack.brokers, topic: stack.settings.topics.outbound, count: 1)
             #expect(try EventEnvelope(json: outbound[0].value).id == envelope.id)
-            let faults = try await http.execute(HTTPRequest(url: URL(string: "\(stack.jiraURL)/__sim/faults?site=\(stack.site)")!))
+            let faults = try await TestHTTP.client.execute(HTTPRequest(url: URL(string: "\(stack.jiraURL)/__sim/faults?site=\(stack.site)")!))
             let listed = try JSONSerialization.jsonObject(with: Data(faults.body)) as? [[String: Any]]
             #expect(listed?.first?["hits"] as? Int == 4)
 

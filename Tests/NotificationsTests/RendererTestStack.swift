@@ -116,7 +116,7 @@ struct RendererTestStack {
 
     private func finish() async {
         await producer.shutdown()
-        _ = try? await http.execute(HTTPRequest(method: .delete, url: URL(string: "\(jiraURL)/__sim/sites/\(site)")!))
+        _ = try? await TestHTTP.client.execute(HTTPRequest(method: .delete, url: URL(string: "\(jiraURL)/__sim/sites/\(site)")!))
         try? FileManager.default.removeItem(at: objectRoot)
         await pool.close()
     }
@@ -137,7 +137,7 @@ struct RendererTestStack {
             ]],
             "options": ["webhookRetries": 0],
         ]
-        let answer = try await postJSON("\(jiraURL)/__sim/sites", spec)
+        let answer = try await TestHTTP.postJSON("\(jiraURL)/__sim/sites", spec)
         guard answer.status == 201 else { throw RendererTestError("creating simulator site: HTTP \(answer.status) \(answer.text)") }
     }
 
@@ -150,7 +150,7 @@ struct RendererTestStack {
         if let participants {
             fields["customfield_10050"] = ["type": "doc", "version": 1, "content": [["type": "paragraph", "content": [["type": "text", "text": participants]]]]]
         }
-        let answer = try await postJSON("\(jiraURL)/site/\(site)/rest/api/3/issue", ["fields": fields], headers: ["Authorization": adaAuthorization])
+        let answer = try await TestHTTP.postJSON("\(jiraURL)/site/\(site)/rest/api/3/issue", ["fields": fields], headers: ["Authorization": adaAuthorization])
         guard answer.status == 201, let object = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [String: Any],
             let key = object["key"] as? String
         else { throw RendererTestError("creating an issue: HTTP \(answer.status) \(answer.text)") }
@@ -171,7 +171,7 @@ struct RendererTestStack {
     func webhookBody(_ event: String, issue: String, user: String = ada, extra: [String: Any] = [:]) async throws -> [UInt8] {
         var spec: [String: Any] = ["event": event, "issue": issue, "user": user, "url": "http://127.0.0.1:9/nowhere", "app": Self.appKey]
         spec.merge(extra) { _, new in new }
-        let answer = try await postJSON("\(jiraURL)/__sim/sites/\(site)/webhooks", spec)
+        let answer = try await TestHTTP.postJSON("\(jiraURL)/__sim/sites/\(site)/webhooks", spec)
         guard answer.status == 200, let records = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [[String: Any]],
             let payload = records.first?["payload"]
         else { throw RendererTestError("simulator webhook: HTTP \(answer.status) \(answer.text)") }
@@ -192,20 +192,10 @@ struct RendererTestStack {
 
     /// Contract violations the simulator recorded for this site.
     func violations() async throws -> [[String: Any]] {
-        let answer = try await http.execute(HTTPRequest(url: URL(string: "\(jiraURL)/__sim/violations?site=\(site)")!))
+        let answer = try await TestHTTP.client.execute(HTTPRequest(url: URL(string: "\(jiraURL)/__sim/violations?site=\(site)")!))
         return (try JSONSerialization.jsonObject(with: Data(answer.body)) as? [[String: Any]]) ?? []
     }
 }
 
-let http = HTTPClient(configuration: .init(timeout: .seconds(30)))
 
-extension HTTPResponse {
-    var text: String { String(decoding: body, as: UTF8.self) }
-}
 
-func postJSON(_ url: String, _ json: Any, headers extra: [String: String] = [:]) async throws -> HTTPResponse {
-    var headers: HTTPHeaders = ["Content-Type": "application/json"]
-    for (name, value) in extra { headers.add(name: name, value: value) }
-    return try await http.execute(
-        HTTPRequest(method: .post, url: URL(string: url)!, headers: headers, body: Array(try JSONSerialization.data(withJSONObject: json))))
-}

@@ -170,7 +170,7 @@ struct PipelineStack {
     }
 
     private func finish() async {
-        _ = try? await http.execute(HTTPRequest(method: .delete, url: URL(string: "\(jiraURL)/__sim/sites/\(site)")!))
+        _ = try? await TestHTTP.client.execute(HTTPRequest(method: .delete, url: URL(string: "\(jiraURL)/__sim/sites/\(site)")!))
         await pool.close()
     }
 
@@ -197,9 +197,9 @@ struct PipelineStack {
                 "webhooks": ConnectDescriptor.webhookEvents.map { ["event": $0, "url": ConnectDescriptor.Path.webhooks] },
             ]],
         ]
-        let created = try await postJSON("\(jiraURL)/__sim/sites", spec)
+        let created = try await TestHTTP.postJSON("\(jiraURL)/__sim/sites", spec)
         guard created.status == 201 else { throw PipelineError("creating simulator site: HTTP \(created.status) \(created.text)") }
-        let answer = try await postJSON("\(jiraURL)/__sim/sites/\(site)/lifecycle", ["event": "installed", "app": Self.appKey, "signedInstall": true])
+        let answer = try await TestHTTP.postJSON("\(jiraURL)/__sim/sites/\(site)/lifecycle", ["event": "installed", "app": Self.appKey, "signedInstall": true])
         guard answer.status == 200 else { throw PipelineError("install: HTTP \(answer.status) \(answer.text)") }
         guard let tenant = try await directory.tenant(clientKey: clientKey) else { throw PipelineError("the install did not record a tenant") }
         return tenant
@@ -228,13 +228,13 @@ struct PipelineStack {
     func injectJiraFault(method: String, pathRegex: String, status: Int, count: Int, retryAfter: Int? = nil) async throws {
         var fault: [String: Any] = ["site": site, "method": method, "pathRegex": pathRegex, "count": count, "status": status]
         if let retryAfter { fault["retryAfter"] = retryAfter }
-        let answer = try await postJSON("\(jiraURL)/__sim/faults", fault)
+        let answer = try await TestHTTP.postJSON("\(jiraURL)/__sim/faults", fault)
         guard answer.status < 300 else { throw PipelineError("injecting a fault: HTTP \(answer.status) \(answer.text)") }
     }
 
     /// How many times the simulator served faults on this site.
     func jiraFaultHits() async throws -> Int {
-        let answer = try await http.execute(HTTPRequest(url: URL(string: "\(jiraURL)/__sim/faults?site=\(site)")!))
+        let answer = try await TestHTTP.client.execute(HTTPRequest(url: URL(string: "\(jiraURL)/__sim/faults?site=\(site)")!))
         let faults = try JSONSerialization.jsonObject(with: Data(answer.body)) as? [[String: Any]] ?? []
         return faults.compactMap { $0["hits"] as? Int }.reduce(0, +)
     }
@@ -249,7 +249,7 @@ struct PipelineStack {
             headers.add(name: "Content-Type", value: "application/json")
             payload = Array(try JSONSerialization.data(withJSONObject: json))
         }
-        return try await http.execute(HTTPRequest(method: method, url: URL(string: "\(jiraURL)/site/\(site)\(path)")!, headers: headers, body: payload ?? []))
+        return try await TestHTTP.client.execute(HTTPRequest(method: method, url: URL(string: "\(jiraURL)/site/\(site)\(path)")!, headers: headers, body: payload ?? []))
     }
 }
 
@@ -268,14 +268,5 @@ extension S3ObjectStore {
     }
 }
 
-let http = HTTPClient(configuration: .init(timeout: .seconds(30)))
 
-extension HTTPResponse {
-    var text: String { String(decoding: body, as: UTF8.self) }
-}
 
-func postJSON(_ url: String, _ json: Any) async throws -> HTTPResponse {
-    let headers: HTTPHeaders = ["Content-Type": "application/json"]
-    return try await http.execute(
-        HTTPRequest(method: .post, url: URL(string: url)!, headers: headers, body: Array(try JSONSerialization.data(withJSONObject: json))))
-}

@@ -108,7 +108,7 @@ struct CrashStack {
                 "apps": [["key": "mailbridge", "clientKey": clientKey, "sharedSecret": secret, "baseUrl": "http://127.0.0.1:9",
                           "scopes": ["READ", "WRITE"], "installed": true]],
             ]
-            let created = try await postJSON("\(jiraURL)/__sim/sites", spec)
+            let created = try await TestHTTP.postJSON("\(jiraURL)/__sim/sites", spec)
             guard created.status == 201 else { throw PipelineError("creating simulator site: HTTP \(created.status) \(created.text)") }
             let install: [String: Any] = [
                 "key": "mailbridge", "clientKey": clientKey, "sharedSecret": secret, "baseUrl": "\(jiraURL)/site/\(site)",
@@ -117,7 +117,7 @@ struct CrashStack {
             let tenant = try await directory.recordInstall(try AppLifecycleEvent(json: Array(try JSONSerialization.data(withJSONObject: install))))
             let issueFields: [String: Any] = ["fields": ["project": ["key": "ACME"], "summary": "Crash course", "issuetype": ["name": "Task"]]]
             let auth = "Basic " + Data("ada-\(run)@crash.example.test:ada-token".utf8).base64EncodedString()
-            let issueAnswer = try await http.execute(
+            let issueAnswer = try await TestHTTP.client.execute(
                 .init(
                     method: .post, url: URL(string: "\(jiraURL)/site/\(site)/rest/api/3/issue")!,
                     headers: ["Content-Type": "application/json", "Authorization": auth], body: Array(try JSONSerialization.data(withJSONObject: issueFields))))
@@ -191,7 +191,7 @@ struct CrashStack {
         await renderer.stop()
         await sender.stop()
         await producer.shutdown()
-        _ = try? await http.execute(.init(method: .delete, url: URL(string: "\(jiraURL)/__sim/sites/\(site)")!))
+        _ = try? await TestHTTP.client.execute(.init(method: .delete, url: URL(string: "\(jiraURL)/__sim/sites/\(site)")!))
         if !keepLogs { try? FileManager.default.removeItem(at: work) }
         await pool.close()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// One of our executables run as a subprocess (from the build folder the tests run from), so a
 /// test can kill it the hard way and start it again.
@@ -43,7 +44,7 @@ actor ServiceProcess {
             guard process.isRunning else {
                 throw PipelineError("\(name) exited with \(process.terminationStatus) at start; log: \(log.path)")
             }
-            if let answer = try? await http.execute(.init(url: URL(string: "http://127.0.0.1:\(healthPort)/readyz")!)), answer.status == 200 {
+            if let answer = try? await TestHTTP.client.execute(.init(url: URL(string: "http://127.0.0.1:\(healthPort)/readyz")!)), answer.status == 200 {
                 return
             }
             try await Task.sleep(for: .milliseconds(200))

@@ -21,7 +21,7 @@ func testLogger() -> Logger {
     return logger
 }
 
-let http = HTTPClient(configuration: .init(timeout: .seconds(30)))
+let http = TestHTTP.client
 
 /// The service running in process on a free loopback port, over the local stack's Postgres and
 /// Kafka (topics of its own), with a Jira simulator site whose Connect app points at it.
@@ -291,29 +291,7 @@ struct WebhookStack {
 
     /// Reads `count` records of `topic` from the start (fails after `timeout`).
     func records(_ topic: String, count: Int, timeout: Duration = .seconds(30)) async throws -> [KafkaConsumerMessage] {
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: TestEnvironment.uniqueName("wh-reader"))
-        configuration.sessionTimeout = .seconds(6)
-        configuration.maximumPollInterval = .seconds(15)
-        let consumer = try KafkaConsumer(configuration: configuration, topics: [topic], logger: testLogger())
-        let collected = Mutex<[KafkaConsumerMessage]>([])
-        let reader = Task {
-            for try await message in consumer.messages {
-                let total = collected.withLock { list -> Int in
-                    list.append(message)
-                    return list.count
-                }
-                if total >= count { return }
-            }
-        }
-        let deadline = ContinuousClock.now + timeout
-        while collected.withLock({ $0.count }) < count, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        await consumer.close()
-        _ = try? await reader.value
-        let result = collected.withLock { $0 }
-        guard result.count >= count else { throw StackError("\(topic): \(result.count) records within \(timeout), expected \(count)") }
-        return result
+        try await TopicReader.records(brokers: brokers, topic: topic, count: count, timeout: timeout)
     }
 
     /// Opens an envelope's body.
@@ -340,14 +318,8 @@ struct StackError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-extension HTTPResponse {
-    var text: String { String(decoding: body, as: UTF8.self) }
-}
 
 /// Posts JSON.
 func post(_ url: String, json: Any, headers extra: [String: String] = [:]) async throws -> HTTPResponse {
-    var headers: HTTPHeaders = ["Content-Type": "application/json"]
-    for (name, value) in extra { headers.add(name: name, value: value) }
-    let body = Array(try JSONSerialization.data(withJSONObject: json))
-    return try await http.execute(HTTPRequest(method: .post, url: URL(string: url)!, headers: headers, body: body))
+    try await TestHTTP.postJSON(url, json, headers: extra)
 }

@@ -5,8 +5,8 @@ import DequeModule
 /// quiet one.
 ///
 /// Guarantees:
-/// - Items of one tenant start in submission order, at most `maximumConcurrentPerTenant` at a
-///   time (by default one: each finishes before the next starts).
+/// - Items of one tenant are dispatched in submission order, at most `maximumConcurrentPerTenant`
+///   at a time (by default one: each finishes before the next starts, so they run in order).
 /// - At most `maximumConcurrentLanes` items run at once.
 /// - A tenant that becomes ready joins the back of a round-robin ring of ready tenants and one
 ///   item runs per turn, so its first item starts after at most one item of each other ready

@@ -42,7 +42,7 @@ struct TenantLanesTests {
         #expect(gauge.peak == 1)
     }
 
-    @Test("with a per-tenant bound above one, a tenant's items start in order and overlap up to it")
+    @Test("with a per-tenant bound above one, a tenant's items overlap up to it and all finish")
     func boundedConcurrencyWithinTenant() async {
         let lanes = TenantLanes(maximumConcurrentLanes: 16, maximumConcurrentPerTenant: 4)
         let runner = Task { await lanes.run() }
@@ -58,7 +58,8 @@ struct TenantLanesTests {
         }
         await lanes.waitUntilIdle()
         runner.cancel()
-        #expect(starts.all == (0..<100).map { "\($0)" })
+        // Dispatched in order, but concurrent items may run their first line in any order.
+        #expect(Set(starts.all) == Set((0..<100).map { "\($0)" }))
         #expect(gauge.peak == 4)
         #expect(await lanes.committableOffsets()[partition] == 100)
     }

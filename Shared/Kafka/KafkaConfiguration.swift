@@ -77,6 +77,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var assignmentStrategy: String = "range,roundrobin"
     /// Messages read ahead of the application before the consumer pauses fetching.
     public var bufferedMessages: Int = 1_000
+    /// `fetch.wait.max.ms`: how long the broker may hold a fetch that found nothing new. A broker
+    /// that does not answer as soon as data arrives (tansu) adds up to this much to each hop of
+    /// a quiet tenant's event, so it is short (librdkafka's default is 500 ms).
+    public var fetchMaximumWait: Duration = .milliseconds(100)
 
     public init(bootstrapServers: String, groupID: String) {
         self.client = KafkaClientConfiguration(bootstrapServers: bootstrapServers)
@@ -91,6 +95,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             "heartbeat.interval.ms": String(heartbeatInterval.milliseconds),
             "max.poll.interval.ms": String(maximumPollInterval.milliseconds),
             "partition.assignment.strategy": assignmentStrategy,
+            "fetch.wait.max.ms": String(fetchMaximumWait.milliseconds),
             "enable.partition.eof": "false",
         ]) { _, new in new }.merging(client.additional) { _, new in new }.merging([
             "enable.auto.commit": "false",

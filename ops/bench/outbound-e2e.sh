@@ -12,6 +12,10 @@
 # Prints name=value lines after "# results": smtp_sink_per_s, webhook_accept_per_s,
 # e2e_notifications_per_s, quiet_tenant_delay_s, and per-stage counts.
 #
+# The stack keeps the broker's (tansu's) data in moto's S3, which saturates long before Mailbridge
+# does; for figures of Mailbridge, run with the broker's storage in memory first:
+#   MAILBRIDGE_KAFKA_STORAGE=memory://tansu/ ops/stack/kafka-restart.sh
+# (the results name the storage: broker_storage=…).
 # Needs the stack (ops/stack/up.sh), psql, and the release binaries:
 #   for p in mailbridge-webhooks mailbridge-renderer mailbridge-sender; do
 #     swift build -c release --scratch-path .build-bench --product $p; done
@@ -199,4 +203,5 @@ if [[ $STAGE == all ]]; then
   curl -fsS "http://127.0.0.1:$sender_health/metrics" | { grep -E '^mailbridge_sender_[a-z_]+(\{[^}]*\})? ' || true; } | sed 's/ /=/'
 fi
 echo "machine_load_after=${load_after// /,}"
+echo "broker_storage=$(grep -o 'storage: [^ ]*' "$REPO/.stack/kafka/tansu.log" | tail -1 | cut -d' ' -f2)"
 [[ $status == 0 ]] || die "the run failed (exit $status): see the mails_* lines above; logs in $work (BENCH_KEEP=1 keeps them)"

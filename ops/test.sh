@@ -15,12 +15,15 @@ trap '"$repo/ops/stack/down.sh" >/dev/null 2>&1 || true' EXIT
 
 swift build --build-tests
 # Tests that restart a shared server (Postgres, the broker, SMTP), measure the whole process's
-# memory, or kill our services as processes run on their own after the rest: beside other suites
-# they would break them or be disturbed by them. Extra arguments run exactly what they select, once.
-isolated='serverRestart|brokerRestart|LargeObjectTests|ProcessCrashTests'
+# memory, or kill our services as processes run after the rest, each group on its own: beside
+# other tests they would break them or be disturbed by them (a Postgres restart refuses the
+# connections of a test running beside it). Extra arguments run exactly what they select, once.
+isolated=(serverRestart brokerRestart smtpRestart LargeObjectTests ProcessCrashTests)
 if (($#)); then
   swift test --skip-build "$@"
 else
-  swift test --skip-build --skip "$isolated"
-  swift test --skip-build --filter "$isolated"
+  swift test --skip-build --skip "$(IFS='|'; echo "${isolated[*]}")"
+  for group in "${isolated[@]}"; do
+    swift test --skip-build --filter "$group"
+  done
 fi

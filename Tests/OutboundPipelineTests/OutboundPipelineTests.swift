@@ -113,9 +113,9 @@ struct OutboundPipelineFaultTests {
         }
     }
 
-    /// Restarts the stack's SMTP server: runs apart from the other suites (ops/test.sh, "serverRestart").
+    /// Restarts the stack's SMTP server: runs apart from the other tests (ops/test.sh, "smtpRestart").
     @Test("the SMTP server down, then up again: the mail waits in the sender's retries and arrives once")
-    func serverRestartSMTP() async throws {
+    func smtpRestart() async throws {
         let retry = RetryPolicy(maximumAttempts: 30, initialDelay: .milliseconds(200), maximumDelay: .seconds(1))
         try await PipelineStack.with(retry: retry) { stack, tenant in
             try await stack.useStackSMTP(tenant: tenant.tenantID)

@@ -18,15 +18,20 @@ def connect() -> imaplib.IMAP4:
     return imap
 
 
+def search_subject(imap: imaplib.IMAP4, subject: str) -> list[bytes]:
+    quoted = '"' + subject.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    _, data = imap.uid("search", "SUBJECT", quoted)
+    return data[0].split() if data and data[0] else []
+
+
 def wait_for(subject: str, seconds: float = 90) -> None:
     """Waits until a mail whose Subject contains `subject` is in the mailbox; exits 1 if none comes."""
     deadline = time.monotonic() + seconds
     while True:
         imap = connect()
-        quoted = '"' + subject.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        _, data = imap.uid("search", "SUBJECT", quoted)
+        found = search_subject(imap, subject)
         imap.logout()
-        if data and data[0]:
+        if found:
             return
         if time.monotonic() > deadline:
             print(f"no mail with subject containing {subject!r} arrived within {seconds:.0f} s "
@@ -40,14 +45,19 @@ def main(argv: list[str]) -> int:
     raw = "--raw" in args
     if raw:
         args.remove("--raw")
+    subject = None
     if "--wait-for" in args:
         at = args.index("--wait-for")
-        wait_for(args[at + 1])
+        subject = args[at + 1]
+        wait_for(subject)
         del args[at:at + 2]
     count = int(args[0]) if args else 3
     imap = connect()
-    _, data = imap.uid("search", None, "ALL")
-    uids = data[0].split()[-count:] if data and data[0] else []
+    if subject is not None:
+        uids = search_subject(imap, subject)[-count:]
+    else:
+        _, data = imap.uid("search", None, "ALL")
+        uids = data[0].split()[-count:] if data and data[0] else []
     if not uids:
         print("the catch-all mailbox is empty")
     for uid in reversed(uids):

@@ -112,10 +112,11 @@ MAILBRIDGE_SMTP_PASSWORD="$MAILBRIDGE_TEST_SMTP_PASSWORD" "$mailbridge" smtp set
 sleep 3 # the webhook service re-reads notification schemes every 2 s
 
 echo "== a Jira event becomes a mail: Ada creates an issue assigned to Bob, with Dana as an email participant"
-python3 - "$MAILBRIDGE_TEST_JIRA_URL" <<'PY'
+summary="The printer on floor 2 is on fire ($(date -u +%H:%M:%S))"
+python3 - "$MAILBRIDGE_TEST_JIRA_URL" "$summary" <<'PY'
 import base64, json, sys, urllib.request
-jira = sys.argv[1]
-fields = {"project": {"key": "LOCAL"}, "issuetype": {"name": "Task"}, "summary": "The printer on floor 2 is on fire",
+jira, summary = sys.argv[1], sys.argv[2]
+fields = {"project": {"key": "LOCAL"}, "issuetype": {"name": "Task"}, "summary": summary,
           "assignee": {"accountId": "local-bob"},
           "description": {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Smoke since 9:00."}]}]},
           "customfield_10050": {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Dana <dana@local.test>"}]}]}}
@@ -125,7 +126,7 @@ request = urllib.request.Request(jira + "/site/local/rest/api/3/issue", json.dum
 with urllib.request.urlopen(request, timeout=30) as answer:
     print("created " + json.load(answer)["key"] + " in Jira (simulator site 'local')")
 PY
-"$repo/.deps/venv/bin/python" "$repo/ops/mailbox.py" --wait-for "The printer on floor 2 is on fire" 2
+"$repo/.deps/venv/bin/python" "$repo/ops/mailbox.py" --wait-for "$summary" 2
 
 cat <<INFO
 

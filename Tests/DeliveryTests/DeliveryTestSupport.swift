@@ -231,61 +231,12 @@ struct SenderFixture: Sendable {
     }
 }
 
-/// The stack's SMTP and IMAP servers.
-struct StackMail {
-    let smtpHost: String
-    let smtpPort: Int
-    let imapHost: String
-    let imapPort: Int
-    let user: String
-    let password: String
-    let oauthToken: String
-    let catchall: String
-    let caFile: String
-
-    init() throws {
-        func hostAndPort(_ variable: String) throws -> (String, Int) {
-            let text = try TestEnvironment.require(variable)
-            guard let url = URLComponents(string: text), let host = url.host, let port = url.port else {
-                throw DeliveryError("\(variable)=\(text) is not a scheme://host:port URL")
-            }
-            return (host, port)
-        }
-        (smtpHost, smtpPort) = try hostAndPort("MAILBRIDGE_TEST_SMTP_URL")
-        (imapHost, imapPort) = try hostAndPort("MAILBRIDGE_TEST_IMAP_URL")
-        user = try TestEnvironment.require("MAILBRIDGE_TEST_SMTP_USER")
-        password = try TestEnvironment.require("MAILBRIDGE_TEST_SMTP_PASSWORD")
-        oauthToken = try TestEnvironment.require("MAILBRIDGE_TEST_SMTP_OAUTH_TOKEN")
-        catchall = try TestEnvironment.require("MAILBRIDGE_TEST_MAIL_CATCHALL_USER")
-        caFile = try TestEnvironment.require("MAILBRIDGE_TEST_TLS_CA")
-    }
-
+extension StackMail {
     /// The tenant's connection to the stack's SMTP server with a password.
     func passwordConnection(tenant: String) -> SMTPConnection {
         SMTPConnection(
             tenant: tenant, host: smtpHost, port: smtpPort, security: .startTLS,
             login: .password(username: user, password: Secret(password)), envelopeFrom: user)
-    }
-
-    /// The catch-all mailbox (unknown recipients land there) over IMAP.
-    var catchallIMAP: IMAPClient {
-        IMAPClient(
-            settings: IMAPSettings(
-                host: imapHost, port: imapPort, security: .startTLS, authentication: .password(username: catchall, password: password),
-                tls: TLSSettings(caFile: caFile), timeout: .seconds(30)))
-    }
-
-    /// The catch-all's messages delivered to `recipient` (the server's `Delivered-To` header).
-    func messages(deliveredTo recipient: String) async throws -> [[UInt8]] {
-        let imap = catchallIMAP
-        let status = try await imap.select(mailbox: "INBOX")
-        let uids = try await imap.searchUIDs(
-            mailbox: "INBOX", criteria: "HEADER Delivered-To \(try IMAPClient.quoted(recipient))", expectedUIDValidity: status.uidValidity)
-        var messages = [[UInt8]]()
-        for uid in uids {
-            messages.append(try await imap.fetchMessage(mailbox: "INBOX", uid: uid, expectedUIDValidity: status.uidValidity))
-        }
-        return messages
     }
 }
 

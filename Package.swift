@@ -45,6 +45,8 @@ let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummi
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 
 let package = Package(
     name: "Mailbridge",
@@ -66,6 +68,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
     ],
     targets: [
         // C libraries. Only the wrapper module beside each one imports it.
@@ -82,7 +85,7 @@ let package = Package(
         sharedLibrary("Encryption", dependencies: ["Postgres", crypto, log]),
         sharedLibrary("ObjectStorage", dependencies: ["Curl", "Platform", crypto, log]),
         sharedLibrary("TenantLanes", dependencies: [deque]),
-        sharedLibrary("Platform", dependencies: [log, metrics, lifecycle, crypto, hummingbird, prometheus]),
+        sharedLibrary("Platform", dependencies: [log, metrics, lifecycle, crypto, hummingbird, prometheus, nioCore, nioPosix]),
         // Mail: parse any real-world message, find the visible reply, spot loops, build outbound MIME.
         sharedLibrary("Mail", dependencies: [crypto]),
         // Jira Cloud: REST client, Atlassian Connect JWT (HS256 + qsh, RS256 install callbacks), ADF.

@@ -15,6 +15,7 @@ import WebhookReceipt
 @main
 enum WebhooksMain {
     static func main() async {
+        EventLoopConcurrency.install()
         let settings: WebhooksSettings
         do {
             settings = try WebhooksSettings.fromEnvironment()

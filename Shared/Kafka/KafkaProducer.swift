@@ -9,6 +9,10 @@ import Synchronization
 /// send is durable on every in-sync replica. Delivery reports are served by a poll loop on a
 /// dedicated thread. As a `Service`, `run()` waits for shutdown, then flushes outstanding records
 /// (bounded by `flushTimeout`) and destroys the client.
+///
+/// A fatal librdkafka error (for instance an idempotence violation) makes the client unusable
+/// for good: the producer logs it once, fails every later send at once with it, shuts down, and
+/// `run()` throws it so the service group stops and the process exits to be replaced.
 public final class KafkaProducer: Service, Sendable {
     private let client: RDKafkaClient
     private let logger: Logger
@@ -16,6 +20,11 @@ public final class KafkaProducer: Service, Sendable {
     private let gate = CallGate()
     private let flushTimeout: Duration
     private let pollLoop: Mutex<Task<Void, Never>?>
+    private let fatal = FatalErrorLatch()
+
+    /// The fatal error librdkafka raised, or nil while the producer is healthy. Once set, it stays
+    /// set and every send fails with it; readiness checks fail on it.
+    public var fatalError: KafkaError? { fatal.error }
 
     /// Creates the client and starts its poll loop.
     /// - Throws: `KafkaError` when a setting is invalid.
@@ -32,10 +41,19 @@ public final class KafkaProducer: Service, Sendable {
     private func startPolling() {
         let client = self.client
         let flushMilliseconds = Int32(clamping: flushTimeout.milliseconds)
-        let task = DedicatedThread.start(name: "mailbridge.kafka.producer") { [stopRequested, gate, logger] in
+        let task = DedicatedThread.start(name: "mailbridge.kafka.producer") { [stopRequested, gate, fatal, logger] in
             guard let handle = try? client.handle() else { return }
             while !stopRequested.isRaised {
                 rd_kafka_poll(handle, 100)
+                if let error = KafkaError.fatal(of: handle) {
+                    // The client cannot recover: stop polling and shut down (below), which ends `run()`.
+                    if fatal.record(error) {
+                        logger.error(
+                            "Kafka producer hit a fatal error; it stops and the service exits",
+                            metadata: ["error": "\(error.name)", "reason": "\(error.message)"])
+                    }
+                    stopRequested.raise()
+                }
             }
             gate.close()
             let result = rd_kafka_flush(handle, flushMilliseconds)
@@ -99,6 +117,7 @@ public final class KafkaProducer: Service, Sendable {
     /// Hands one record to librdkafka. Returns nil when queued (the receiver then gets exactly one
     /// report), or the error when it was not (the receiver gets nothing).
     private func enqueue(_ message: KafkaProducerMessage, to receiver: DeliveryReceiver) -> KafkaError? {
+        if let error = fatal.error { return error }
         // The gate keeps the client alive for the produce call itself (not the wait for the
         // acknowledgement), so shutdown cannot destroy it under this thread.
         guard gate.enter() else { return KafkaError.client("the producer is shut down") }
@@ -117,20 +136,37 @@ public final class KafkaProducer: Service, Sendable {
             // Not queued: we still own the headers, and no callback will release the receiver.
             if let headers { rd_kafka_headers_destroy(headers) }
             opaque.release()
+            if result == RD_KAFKA_RESP_ERR__FATAL, let fatal = KafkaError.fatal(of: handle) { return fatal }
             return KafkaError(result, context: "produce to \(message.topic)")
         }
         return nil
     }
 
-    /// Waits for shutdown, then flushes and destroys the client.
+    /// Waits for graceful shutdown, cancellation or a fatal error, then flushes and destroys the
+    /// client.
+    /// - Throws: the fatal `KafkaError` when librdkafka raised one, so the service group stops.
     public func run() async throws {
-        try? await gracefulShutdown()
+        let task = pollLoop.withLock { $0 }
+        // The poll loop ends on a fatal error by itself, and on shutdown when asked to.
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await task?.value
+        } onCancelOrGracefulShutdown: { [self] in
+            requestStop()
+        }
         await shutdown()
+        if let error = fatal.error { throw error }
     }
 
     /// Stops accepting records, flushes outstanding ones (up to the flush timeout) and destroys
     /// the client. Safe to call more than once.
     public func shutdown() async {
+        requestStop()
+        let task = pollLoop.withLock { $0 }
+        await task?.value
+    }
+
+    /// Asks the poll loop to stop, without waiting for it.
+    private func requestStop() {
         stopRequested.raise()
         // Wake a poll that is waiting out its timeout, so shutdown does not wait for it.
         if gate.enter() {
@@ -140,8 +176,16 @@ public final class KafkaProducer: Service, Sendable {
             }
             gate.leave()
         }
-        let task = pollLoop.withLock { $0 }
-        await task?.value
+    }
+
+    /// Makes librdkafka raise a fatal `OUT_OF_ORDER_SEQUENCE_NUMBER` error, as a broker's
+    /// idempotence violation would (`rd_kafka_test_fatal_error`). Tests only.
+    /// - Returns: false when the client is shut down or a fatal error was raised before.
+    package func triggerFatalErrorForTesting(reason: String) -> Bool {
+        guard gate.enter() else { return false }
+        defer { gate.leave() }
+        guard let handle = try? client.handle() else { return false }
+        return rd_kafka_test_fatal_error(handle, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason) == RD_KAFKA_RESP_ERR_NO_ERROR
     }
 }
 
@@ -174,12 +218,8 @@ private func producerDeliveryCallback(_ client: OpaquePointer?, _ message: Unsaf
             .success(KafkaDeliveryReport(topic: String(cString: rd_kafka_topic_name(raw.rkt)), partition: raw.partition, offset: raw.offset)))
     } else {
         var error = KafkaError(raw.err, context: "delivery to \(String(cString: rd_kafka_topic_name(raw.rkt)))")
-        if raw.err == RD_KAFKA_RESP_ERR__FATAL, let client {
-            var text = [CChar](repeating: 0, count: 512)
-            let fatal = rd_kafka_fatal_error(client, &text, text.count)
-            error = KafkaError(
-                code: fatal.rawValue, name: String(cString: rd_kafka_err2name(fatal)), message: String(errorBuffer: text),
-                isRetriable: false, isFatal: true)
+        if raw.err == RD_KAFKA_RESP_ERR__FATAL, let client, let fatal = KafkaError.fatal(of: client) {
+            error = fatal
         }
         receiver.deliver(.failure(error))
     }

@@ -50,6 +50,8 @@ enum RendererMain {
                 checks: [
                     ReadinessCheck(name: "postgres") { _ = try await pool.query("SELECT 1") },
                     ReadinessCheck(name: "kafka") { _ = try await admin.partitionCount(of: settings.renderer.topics.events) },
+                    // Not ready once the producer hit a fatal error; the process exits soon after.
+                    ReadinessCheck(name: "kafka-producer") { if let error = producer.fatalError { throw error } },
                 ],
                 registry: registry, logger: logger)
             // Render audit rows are kept 30 days (docs/notifications.md).

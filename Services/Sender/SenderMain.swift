@@ -62,6 +62,8 @@ enum SenderMain {
                 checks: [
                     ReadinessCheck(name: "postgres") { _ = try await pool.query("SELECT 1") },
                     ReadinessCheck(name: "kafka") { _ = try await admin.partitionCount(of: topics.outbound) },
+                    // Not ready once the producer hit a fatal error; the process exits soon after.
+                    ReadinessCheck(name: "kafka-producer") { if let error = producer.fatalError { throw error } },
                 ],
                 registry: registry, logger: logger)
             // Started in this order, stopped in reverse: the consumer drains (in-flight sends end

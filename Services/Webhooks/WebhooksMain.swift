@@ -41,6 +41,8 @@ enum WebhooksMain {
                     ReadinessCheck(name: "postgres") { _ = try await pool.query("SELECT 1") },
                     // A metadata request: the broker answers and the events topic exists.
                     ReadinessCheck(name: "kafka") { _ = try await admin.partitionCount(of: settings.receipt.topics.events) },
+                    // Not ready once the producer hit a fatal error; the process exits soon after.
+                    ReadinessCheck(name: "kafka-producer") { if let error = producer.fatalError { throw error } },
                     ReadinessCheck(name: "notification-schemes") {
                         guard app.schemes.isLoaded else { throw WebhookReceiptError("notification schemes not loaded yet") }
                     },

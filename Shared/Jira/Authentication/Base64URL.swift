@@ -36,7 +36,11 @@ enum Base64URL {
     /// the alphabet, an impossible length, or non-zero bits after the last byte (so each byte
     /// string has exactly one accepted spelling).
     static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let input = Array(text.utf8)
+        decode(bytes: Array(text.utf8)[...])
+    }
+
+    /// The bytes of the unpadded base64url characters `input` (see `decode(_:)`).
+    static func decode(bytes input: ArraySlice<UInt8>) -> [UInt8]? {
         guard input.count % 4 != 1 else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(input.count * 3 / 4)

@@ -68,10 +68,14 @@ public struct CanonicalRequest: Sendable, Hashable {
 
     /// The `qsh` claim: lower-case hex SHA-256 of the UTF-8 ``canonicalString``.
     public var queryStringHash: String {
-        SHA256.hash(data: Array(canonicalString.utf8)).map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 15)]], as: UTF8.self)
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(canonicalString.utf8)) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     var canonicalPath: String {

@@ -23,31 +23,31 @@ public struct JSONWebToken: Sendable {
         guard token.utf8.count <= Self.maxLength else {
             throw JiraAuthenticationError(.malformed, "token longer than \(Self.maxLength) characters")
         }
-        let segments = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard segments.count == 3 else {
-            throw JiraAuthenticationError(.malformed, "token has \(segments.count) segments, expected 3")
+        let utf8 = Array(token.utf8)
+        let dots = utf8.indices.filter { utf8[$0] == UInt8(ascii: ".") }
+        guard dots.count == 2 else {
+            throw JiraAuthenticationError(.malformed, "token has \(dots.count + 1) segments, expected 3")
         }
-        guard let headerBytes = Base64URL.decode(segments[0]) else {
+        let encodedHeader = utf8[..<dots[0]]
+        let encodedClaims = utf8[(dots[0] + 1)..<dots[1]]
+        guard let headerBytes = Base64URL.decode(bytes: encodedHeader) else {
             throw JiraAuthenticationError(.malformed, "header is not unpadded base64url")
         }
-        guard let claimBytes = Base64URL.decode(segments[1]) else {
+        guard let claimBytes = Base64URL.decode(bytes: encodedClaims) else {
             throw JiraAuthenticationError(.malformed, "claims are not unpadded base64url")
         }
-        guard let signature = Base64URL.decode(segments[2]) else {
+        guard let signature = Base64URL.decode(bytes: utf8[(dots[1] + 1)...]) else {
             throw JiraAuthenticationError(.malformed, "signature is not unpadded base64url")
         }
-        let decoder = JSONDecoder()
-        do {
-            header = try decoder.decode(JWTHeader.self, from: Data(headerBytes))
-        } catch {
+        guard let header = JWTHeader(json: headerBytes) else {
             throw JiraAuthenticationError(.malformed, "header is not a JSON object with a string \"alg\"")
         }
-        do {
-            claims = try decoder.decode(JWTClaims.self, from: Data(claimBytes))
-        } catch {
+        guard let claims = JWTClaims(json: claimBytes) else {
             throw JiraAuthenticationError(.malformed, "claims are not a JSON object of the expected types (string iss/sub/qsh, integer iat/exp/nbf)")
         }
-        signingInput = Array(segments[0].utf8) + [UInt8(ascii: ".")] + Array(segments[1].utf8)
+        self.header = header
+        self.claims = claims
+        signingInput = Array(utf8[..<dots[1]])
         self.signature = signature
     }
 

@@ -1,0 +1,416 @@
+/// Reads chosen fields of a JSON document in one pass, without building the rest.
+///
+/// The whole document is checked against RFC 8259 (grammar, escapes, UTF-8, one value and
+/// nothing after it, nesting at most `maximumDepth`), but only the values at the requested paths
+/// are turned into Swift values. On a hot path (a webhook body, a JWT's header and claims) this
+/// costs a fraction of `JSONSerialization` or `JSONDecoder`, which build everything.
+///
+/// The document must be a JSON object. A path is a list of object keys from the root (`["issue", "fields", "project", "key"]`); paths
+/// through arrays are not supported. When a key repeats, its last value wins.
+public struct JSONFieldReader: Sendable {
+    /// A value found at a requested path.
+    public enum Value: Sendable, Equatable {
+        case string(String)
+        /// A number written without fraction or exponent that fits an `Int64`.
+        case integer(Int64)
+        /// Any other number, as written.
+        case number(String)
+        case bool(Bool)
+        case null
+        case array([Value])
+        case object([String: Value])
+    }
+
+    /// Why a document was refused; `offset` is the byte where reading stopped.
+    public struct Malformed: Error, Sendable, Equatable, CustomStringConvertible {
+        public let offset: Int
+        public let problem: String
+        public var description: String { "\(problem) at byte \(offset)" }
+    }
+
+    public static let maximumDepth = 256
+
+    private let paths: [[String]]
+
+    public init(paths: [[String]]) {
+        self.paths = paths
+    }
+
+    /// The values at the requested paths that the document has, by path.
+    /// - Throws: `Malformed` when `bytes` is not exactly one JSON object.
+    public func read(_ bytes: [UInt8]) throws(Malformed) -> [[String]: Value] {
+        try bytes.withUnsafeBufferPointer { buffer throws(Malformed) in try read(buffer: buffer) }
+    }
+
+    private func read(buffer: UnsafeBufferPointer<UInt8>) throws(Malformed) -> [[String]: Value] {
+        var parser = Parser(bytes: buffer, paths: paths)
+        parser.skipWhitespace()
+        guard parser.position < buffer.count, buffer[parser.position] == UInt8(ascii: "{") else { throw parser.malformed("not a JSON object") }
+        try parser.value(path: [], depth: 0, wanted: !paths.isEmpty)
+        parser.skipWhitespace()
+        guard parser.position == buffer.count else { throw parser.malformed("text after the JSON value") }
+        return parser.found
+    }
+}
+
+private struct Parser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let paths: [[String]]
+    var position = 0
+    var found: [[String]: JSONFieldReader.Value] = [:]
+
+    init(bytes: UnsafeBufferPointer<UInt8>, paths: [[String]]) {
+        self.bytes = bytes
+        self.paths = paths
+    }
+
+    func malformed(_ problem: String) -> JSONFieldReader.Malformed {
+        JSONFieldReader.Malformed(offset: position, problem: problem)
+    }
+
+    mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default: return
+            }
+        }
+    }
+
+    /// Whether `path` is requested, or leads to a requested path.
+    func isWanted(_ path: [String]) -> (exact: Bool, prefix: Bool) {
+        var exact = false
+        var prefix = false
+        for candidate in paths where candidate.count >= path.count && candidate.starts(with: path) {
+            if candidate.count == path.count { exact = true } else { prefix = true }
+        }
+        return (exact, prefix)
+    }
+
+    /// Reads one value at `path`. `wanted` is false below a path no request goes through, so
+    /// nothing there is compared or kept.
+    mutating func value(path: [String], depth: Int, wanted: Bool) throws(JSONFieldReader.Malformed) {
+        guard depth <= JSONFieldReader.maximumDepth else { throw malformed("nesting deeper than \(JSONFieldReader.maximumDepth)") }
+        let (exact, prefix) = wanted ? isWanted(path) : (false, false)
+        if exact {
+            found[path] = try materialized(depth: depth)
+            return
+        }
+        guard position < bytes.count else { throw malformed("a value is missing") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            try object(path: path, depth: depth, wanted: prefix)
+        case UInt8(ascii: "["):
+            position += 1
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                try value(path: path, depth: depth + 1, wanted: false)
+                skipWhitespace()
+                guard position < bytes.count else { throw malformed("an array is not closed") }
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                } else if bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return
+                } else {
+                    throw malformed("expected , or ] in an array")
+                }
+            }
+        case UInt8(ascii: "\""):
+            try skipString()
+        default:
+            _ = try scalar()
+        }
+    }
+
+    mutating func object(path: [String], depth: Int, wanted: Bool) throws(JSONFieldReader.Malformed) {
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw malformed("expected a key string") }
+            // Only a key that a requested path names is kept; the others are checked and skipped.
+            let key = wanted ? try matchingKey(among: childKeys(of: path)) : try skipKey()
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw malformed("expected : after a key") }
+            position += 1
+            skipWhitespace()
+            try value(path: key.map { path + [$0] } ?? path, depth: depth + 1, wanted: key != nil)
+            skipWhitespace()
+            guard position < bytes.count else { throw malformed("an object is not closed") }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+            } else if bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return
+            } else {
+                throw malformed("expected , or } in an object")
+            }
+        }
+    }
+
+    /// The keys requested paths name right below `path`.
+    func childKeys(of path: [String]) -> [String] {
+        paths.compactMap { $0.count > path.count && $0.starts(with: path) ? $0[path.count] : nil }
+    }
+
+    mutating func skipKey() throws(JSONFieldReader.Malformed) -> String? {
+        try skipString()
+        return nil
+    }
+
+    /// Reads a key and returns it when it is one of `candidates`, comparing bytes unless the key
+    /// has escapes.
+    mutating func matchingKey(among candidates: [String]) throws(JSONFieldReader.Malformed) -> String? {
+        let start = position + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+            // Escaped (or unterminated): decode it to compare.
+            let key = try string()
+            return candidates.contains(key) ? key : nil
+        }
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        let match = candidates.first { $0.utf8.elementsEqual(raw) }
+        try skipString()
+        return match
+    }
+
+    /// Reads a whole value into a `Value`.
+    mutating func materialized(depth: Int) throws(JSONFieldReader.Malformed) -> JSONFieldReader.Value {
+        guard depth <= JSONFieldReader.maximumDepth else { throw malformed("nesting deeper than \(JSONFieldReader.maximumDepth)") }
+        guard position < bytes.count else { throw malformed("a value is missing") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"):
+            position += 1
+            var members: [String: JSONFieldReader.Value] = [:]
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return .object(members)
+            }
+            while true {
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw malformed("expected a key string") }
+                let key = try string()
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw malformed("expected : after a key") }
+                position += 1
+                skipWhitespace()
+                members[key] = try materialized(depth: depth + 1)
+                skipWhitespace()
+                guard position < bytes.count else { throw malformed("an object is not closed") }
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                } else if bytes[position] == UInt8(ascii: "}") {
+                    position += 1
+                    return .object(members)
+                } else {
+                    throw malformed("expected , or } in an object")
+                }
+            }
+        case UInt8(ascii: "["):
+            position += 1
+            var elements: [JSONFieldReader.Value] = []
+            skipWhitespace()
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return .array(elements)
+            }
+            while true {
+                skipWhitespace()
+                elements.append(try materialized(depth: depth + 1))
+                skipWhitespace()
+                guard position < bytes.count else { throw malformed("an array is not closed") }
+                if bytes[position] == UInt8(ascii: ",") {
+                    position += 1
+                } else if bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    return .array(elements)
+                } else {
+                    throw malformed("expected , or ] in an array")
+                }
+            }
+        case UInt8(ascii: "\""):
+            return .string(try string())
+        default:
+            return try scalar()
+        }
+    }
+
+    /// `true`, `false`, `null` or a number.
+    mutating func scalar() throws(JSONFieldReader.Malformed) -> JSONFieldReader.Value {
+        for (literal, value) in [("true", JSONFieldReader.Value.bool(true)), ("false", .bool(false)), ("null", .null)] {
+            let utf8 = literal.utf8
+            if bytes.count - position >= utf8.count, bytes[position..<position + utf8.count].elementsEqual(utf8) {
+                position += utf8.count
+                return value
+            }
+        }
+        return try number()
+    }
+
+    /// A number per RFC 8259 §6.
+    mutating func number() throws(JSONFieldReader.Malformed) -> JSONFieldReader.Value {
+        let start = position
+        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < bytes.count, isDigit(bytes[position]) else { throw malformed("not a JSON value") }
+        if bytes[position] == UInt8(ascii: "0") {
+            position += 1
+        } else {
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        var integral = true
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            integral = false
+            position += 1
+            guard position < bytes.count, isDigit(bytes[position]) else { throw malformed("a digit must follow the decimal point") }
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            integral = false
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < bytes.count, isDigit(bytes[position]) else { throw malformed("a digit must follow the exponent") }
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        if integral, let value = Int64(text) { return .integer(value) }
+        return .number(text)
+    }
+
+    func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    /// Checks a string without keeping it.
+    mutating func skipString() throws(JSONFieldReader.Malformed) {
+        position += 1
+        var sawNonASCII = false
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                if sawNonASCII { try checkUTF8(start..<position) }
+                position += 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") {
+                var ignored: [UInt8] = []
+                try escape(into: &ignored)
+                continue
+            }
+            guard byte >= 0x20 else { throw malformed("a control character in a string") }
+            if byte >= 0x80 { sawNonASCII = true }
+            position += 1
+        }
+        throw malformed("a string is not closed")
+    }
+
+    /// Reads a string, escapes resolved.
+    mutating func string() throws(JSONFieldReader.Malformed) -> String {
+        position += 1
+        let start = position
+        // The common case: no escapes, one copy.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self) else {
+                    throw malformed("a string is not UTF-8")
+                }
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            guard byte >= 0x20 else { throw malformed("a control character in a string") }
+            position += 1
+        }
+        var scalars: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: scalars, as: UTF8.self) else { throw malformed("a string is not UTF-8") }
+                position += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") {
+                try escape(into: &scalars)
+                continue
+            }
+            guard byte >= 0x20 else { throw malformed("a control character in a string") }
+            scalars.append(byte)
+            position += 1
+        }
+        throw malformed("a string is not closed")
+    }
+
+    /// Reads one escape at `position` (the backslash), appending its UTF-8 to `output`.
+    mutating func escape(into output: inout [UInt8]) throws(JSONFieldReader.Malformed) {
+        position += 1
+        guard position < bytes.count else { throw malformed("a string is not closed") }
+        let byte = bytes[position]
+        position += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(byte)
+        case UInt8(ascii: "b"): output.append(0x08)
+        case UInt8(ascii: "f"): output.append(0x0C)
+        case UInt8(ascii: "n"): output.append(0x0A)
+        case UInt8(ascii: "r"): output.append(0x0D)
+        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try hex4()
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard bytes.count - position >= 2, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+                    throw malformed("a lone surrogate in a string")
+                }
+                position += 2
+                let low = try hex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw malformed("a lone surrogate in a string") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00...0xDFFF).contains(scalar) {
+                throw malformed("a lone surrogate in a string")
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw malformed("an invalid \\u escape") }
+            output.append(contentsOf: UTF8.encode(unicode)!)
+        default:
+            throw malformed("an invalid escape in a string")
+        }
+    }
+
+    mutating func hex4() throws(JSONFieldReader.Malformed) -> UInt32 {
+        guard bytes.count - position >= 4 else { throw malformed("a short \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw malformed("a \\u escape needs four hex digits")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    func checkUTF8(_ range: Range<Int>) throws(JSONFieldReader.Malformed) {
+        var iterator = UnsafeBufferPointer(rebasing: bytes[range]).makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return
+            case .error: throw malformed("a string is not UTF-8")
+            }
+        }
+    }
+}

@@ -2,7 +2,8 @@ import Synchronization
 
 /// Runs work that cannot be cancelled (a Kafka send waiting for its delivery report) with a
 /// deadline for the caller: the caller gets the result, or `DeadlineExceeded` once `limit`
-/// passes, whichever comes first. The work itself goes on to its own end in the background.
+/// passes (up to one `DeadlineTimer` tick later), whichever comes first. The work itself goes on
+/// to its own end in the background.
 public enum Deadline {
     public struct Exceeded: Error, CustomStringConvertible {
         public let limit: Duration
@@ -13,19 +14,18 @@ public enum Deadline {
         let slot = ResumeOnce<T>()
         return try await withCheckedThrowingContinuation { continuation in
             slot.install(continuation)
-            let timer = Task {
-                try? await Task.sleep(for: limit)
-                if !Task.isCancelled { slot.resume(with: .failure(Exceeded(limit: limit))) }
+            let timer = DeadlineTimer.shared.schedule(at: .now + limit) {
+                slot.resume(with: .failure(Exceeded(limit: limit)))
             }
             Task {
+                let result: Result<T, any Error>
                 do {
-                    let value = try await work()
-                    timer.cancel()
-                    slot.resume(with: .success(value))
+                    result = .success(try await work())
                 } catch {
-                    timer.cancel()
-                    slot.resume(with: .failure(error))
+                    result = .failure(error)
                 }
+                DeadlineTimer.shared.cancel(timer)
+                slot.resume(with: result)
             }
         }
     }

@@ -40,11 +40,25 @@ public struct EventEnvelope: Sendable, Codable, Equatable {
         return Array(data)
     }
 
-    /// The envelope as JSON (sorted keys).
+    /// The envelope as compact JSON with sorted keys (what `JSONEncoder` with `.sortedKeys`
+    /// writes, without its cost on the webhook path).
     public func json() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self))
+        var output: [UInt8] = []
+        output.reserveCapacity(body.utf8.count + id.utf8.count + tenant.utf8.count + type.utf8.count + at.utf8.count + 64)
+        output.append(contentsOf: #"{"at":"#.utf8)
+        JSONText.appendString(at, to: &output)
+        output.append(contentsOf: #","body":"#.utf8)
+        JSONText.appendString(body, to: &output)
+        output.append(contentsOf: #","id":"#.utf8)
+        JSONText.appendString(id, to: &output)
+        output.append(contentsOf: #","tenant":"#.utf8)
+        JSONText.appendString(tenant, to: &output)
+        output.append(contentsOf: #","type":"#.utf8)
+        JSONText.appendString(type, to: &output)
+        output.append(contentsOf: #","v":"#.utf8)
+        output.append(contentsOf: String(v).utf8)
+        output.append(UInt8(ascii: "}"))
+        return output
     }
 
     /// Reads an envelope.

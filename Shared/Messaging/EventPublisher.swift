@@ -49,13 +49,22 @@ public struct EventPublisher: Sendable {
         return envelope
     }
 
-    /// A W3C `traceparent` starting a new trace.
+    /// A W3C `traceparent` starting a new trace: random trace and span ids, sampled.
     public static func newTraceparent() -> String {
-        func hex(_ count: Int) -> String {
-            (0..<count).map { _ in String(UInt8.random(in: 0...255), radix: 16) }
-                .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        var random = SystemRandomNumberGenerator()
+        let words = (random.next() as UInt64, random.next() as UInt64, random.next() as UInt64)
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = Array("00-".utf8)
+        text.reserveCapacity(55)
+        func append(_ word: UInt64) {
+            for shift in stride(from: 60, through: 0, by: -4) { text.append(digits[Int(word >> UInt64(shift) & 15)]) }
         }
-        return "00-\(hex(16))-\(hex(8))-01"
+        append(words.0)
+        append(words.1)
+        text.append(UInt8(ascii: "-"))
+        append(words.2)
+        text.append(contentsOf: "-01".utf8)
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Whether `value` is a well-formed W3C `traceparent` (version 00) worth passing on.

@@ -47,6 +47,8 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let nioExtras = Target.Dependency.product(name: "NIOExtras", package: "swift-nio-extras")
 
 let package = Package(
     name: "Mailbridge",
@@ -69,6 +71,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // C libraries. Only the wrapper module beside each one imports it.
@@ -95,7 +98,7 @@ let package = Package(
         // Topic records: the sealed envelope of DESIGN §2, its publisher, and each topic's record bodies.
         sharedLibrary("Messaging", dependencies: ["Kafka", "Encryption"]),
         // Webhook receipt: Jira webhooks and lifecycle callbacks verified, dropped early or sealed into Kafka.
-        sharedLibrary("WebhookReceipt", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", hummingbird, log, metrics, lifecycle, crypto]),
+        sharedLibrary("WebhookReceipt", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", nioCore, nioPosix, nioHTTP1, nioExtras, log, metrics, lifecycle, crypto]),
         // Notifications: schemes, templates, and the renderer turning a Jira event into a sealed mail on mail.outbound.
         sharedLibrary("Notifications", dependencies: ["Delivery", "Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Mail", "Tenancy", "Platform", mustache, log, metrics, lifecycle]),
         // Delivery: the sender taking mail.outbound to SMTP, with plan capacity, sandbox, retries, DLQ and audit.

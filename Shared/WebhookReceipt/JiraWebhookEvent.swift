@@ -1,4 +1,4 @@
-import Foundation
+import Jira
 
 /// The fields of a Jira webhook body that decide whether it is kept: its event name and the
 /// project of its issue. The body itself is kept as received (sealed), never re-encoded.
@@ -8,22 +8,24 @@ struct JiraWebhookEvent: Sendable, Equatable {
     /// `issue.fields.project.key`, when the event carries an issue.
     var projectKey: String?
 
+    private static let reader = JSONFieldReader(paths: [["webhookEvent"], ["issue", "fields", "project", "key"]])
+
     /// - Throws: `WebhookReceiptError` when the body is not a JSON object with a `webhookEvent` string.
     init(json: [UInt8]) throws {
-        let object: Any
+        let fields: [[String]: JSONFieldReader.Value]
         do {
-            object = try JSONSerialization.jsonObject(with: Data(json))
+            fields = try Self.reader.read(json)
         } catch {
-            throw WebhookReceiptError("webhook body is not JSON")
+            throw WebhookReceiptError("webhook body is not a JSON object: \(error)")
         }
-        guard let root = object as? [String: Any] else { throw WebhookReceiptError("webhook body is not a JSON object") }
-        guard let event = root["webhookEvent"] as? String, !event.isEmpty else {
+        guard case .string(let event)? = fields[["webhookEvent"]], !event.isEmpty else {
             throw WebhookReceiptError("webhook body has no webhookEvent string")
         }
         self.event = event
-        let issue = root["issue"] as? [String: Any]
-        let fields = issue?["fields"] as? [String: Any]
-        let project = fields?["project"] as? [String: Any]
-        projectKey = project?["key"] as? String
+        if case .string(let key)? = fields[["issue", "fields", "project", "key"]] {
+            projectKey = key
+        } else {
+            projectKey = nil
+        }
     }
 }

@@ -26,6 +26,7 @@ public struct JiraWebhookReceiver: Sendable {
     private let topic: String
     private let hasher: PIIHasher
     private let logger: Logger
+    private let counters = OutcomeCounters(label: "mailbridge_webhooks_received_total")
 
     init(
         configuration: WebhookReceiptConfiguration, tenants: TenantCache, schemes: NotificationSchemeCache,
@@ -46,66 +47,110 @@ public struct JiraWebhookReceiver: Sendable {
     public func receive(
         target: String, authorization: String?, deliveryIdentifier: String?, traceparent: String?, body: [UInt8]
     ) async -> ReceiptOutcome {
-        let outcome = await decide(
-            target: target, authorization: authorization, deliveryIdentifier: deliveryIdentifier, traceparent: traceparent, body: body)
-        Counter(label: "mailbridge_webhooks_received_total", dimensions: [("outcome", outcome.label)]).increment()
+        let authentication: TenantAuthenticator.Outcome
+        do {
+            authentication = try await authenticator.authenticate(method: "POST", target: target, authorization: authorization)
+        } catch {
+            logger.error("webhook not handled: tenant lookup failed", metadata: ["error": "\(error)"])
+            return counted(.unavailable)
+        }
+        return await finish(decide(authentication, deliveryIdentifier: deliveryIdentifier, body: body), traceparent: traceparent, body: body)
+    }
+
+    /// The same handling, answered at once when it needs no I/O: a refused token, or a cached
+    /// tenant whose event is dropped. Otherwise the returned work does the rest (the tenant
+    /// look-up, the produce) and must be awaited.
+    public func receiveWithoutWaiting(
+        target: String, authorization: String?, deliveryIdentifier: String?, traceparent: String?, body: [UInt8]
+    ) -> PendingOutcome {
+        guard let authentication = authenticator.authenticateIfCached(method: "POST", target: target, authorization: authorization) else {
+            return .pending {
+                await receive(target: target, authorization: authorization, deliveryIdentifier: deliveryIdentifier, traceparent: traceparent, body: body)
+            }
+        }
+        switch decide(authentication, deliveryIdentifier: deliveryIdentifier, body: body) {
+        case .outcome(let outcome):
+            return .decided(counted(outcome))
+        case .publish(let event):
+            return .pending { await publish(event, traceparent: traceparent, body: body) }
+        }
+    }
+
+    /// What to do after authentication, decided without I/O.
+    private enum Decision {
+        case outcome(ReceiptOutcome)
+        case publish(Accepted)
+    }
+
+    /// An event to store.
+    private struct Accepted: Sendable {
+        var tenant: String
+        var event: String
+        var id: String
+    }
+
+    private func finish(_ decision: Decision, traceparent: String?, body: [UInt8]) async -> ReceiptOutcome {
+        switch decision {
+        case .outcome(let outcome): counted(outcome)
+        case .publish(let event): await publish(event, traceparent: traceparent, body: body)
+        }
+    }
+
+    private func counted(_ outcome: ReceiptOutcome) -> ReceiptOutcome {
+        counters.increment(outcome)
         return outcome
     }
 
-    private func decide(
-        target: String, authorization: String?, deliveryIdentifier: String?, traceparent: String?, body: [UInt8]
-    ) async -> ReceiptOutcome {
+    private func decide(_ authentication: TenantAuthenticator.Outcome, deliveryIdentifier: String?, body: [UInt8]) -> Decision {
         let tenant: TenantRecord
-        do {
-            switch try await authenticator.authenticate(method: "POST", target: target, authorization: authorization) {
-            case .verified(let record, _):
-                tenant = record
-            case .unknownTenant(let clientKey):
-                logger.info("webhook dropped: unknown tenant", metadata: ["clientKey": "\(hasher.token(clientKey))"])
-                return .dropped(.unknownTenant)
-            case .rejected(let reason):
-                logger.notice("webhook refused: JWT", metadata: ["reason": "\(reason)"])
-                return .unauthorized
-            }
-        } catch {
-            logger.error("webhook not handled: tenant lookup failed", metadata: ["error": "\(error)"])
-            return .unavailable
+        switch authentication {
+        case .verified(let record, _):
+            tenant = record
+        case .unknownTenant(let clientKey):
+            logger.info("webhook dropped: unknown tenant", metadata: ["clientKey": "\(hasher.token(clientKey))"])
+            return .outcome(.dropped(.unknownTenant))
+        case .rejected(let reason):
+            logger.notice("webhook refused: JWT", metadata: ["reason": "\(reason)"])
+            return .outcome(.unauthorized)
         }
         guard tenant.isActive else {
             logger.info("webhook dropped: tenant not active", metadata: ["tenant": "\(tenant.tenantID)", "state": "\(tenant.state.rawValue)"])
-            return .dropped(.inactiveTenant)
+            return .outcome(.dropped(.inactiveTenant))
         }
         let event: JiraWebhookEvent
         do {
             event = try JiraWebhookEvent(json: body)
         } catch {
             logger.notice("webhook refused: body", metadata: ["tenant": "\(tenant.tenantID)", "error": "\(error)"])
-            return .malformed
+            return .outcome(.malformed)
         }
         guard let projectKey = event.projectKey else {
             logger.debug("webhook dropped: no project", metadata: ["tenant": "\(tenant.tenantID)", "event": "\(event.event)"])
-            return .dropped(.noNotification)
+            return .outcome(.dropped(.noNotification))
         }
         switch schemes.applies(.init(tenant: tenant.tenantID, projectKey: projectKey, event: event.event)) {
         case nil:
             logger.warning("webhook deferred: notification schemes not loaded yet", metadata: ["tenant": "\(tenant.tenantID)"])
-            return .unavailable
+            return .outcome(.unavailable)
         case false?:
             logger.debug("webhook dropped: no notification", metadata: ["tenant": "\(tenant.tenantID)", "event": "\(event.event)"])
-            return .dropped(.noNotification)
+            return .outcome(.dropped(.noNotification))
         case true?:
-            break
+            let id = EventIdentity.id(tenant: tenant.tenantID, deliveryIdentifier: deliveryIdentifier, body: body)
+            return .publish(Accepted(tenant: tenant.tenantID, event: event.event, id: id))
         }
-        let id = EventIdentity.id(tenant: tenant.tenantID, deliveryIdentifier: deliveryIdentifier, body: body)
+    }
+
+    private func publish(_ accepted: Accepted, traceparent: String?, body: [UInt8]) async -> ReceiptOutcome {
         do {
             try await publisher.publish(
-                topic: topic, purpose: WebhookReceiptConfiguration.Topics.eventsPurpose, tenant: tenant.tenantID, type: event.event, id: id, body: body,
-                traceparent: traceparent.flatMap { EventPublisher.isTraceparent($0) ? $0 : nil })
+                topic: topic, purpose: WebhookReceiptConfiguration.Topics.eventsPurpose, tenant: accepted.tenant, type: accepted.event,
+                id: accepted.id, body: body, traceparent: traceparent.flatMap { EventPublisher.isTraceparent($0) ? $0 : nil })
         } catch {
-            logger.error("webhook deferred: not stored", metadata: ["tenant": "\(tenant.tenantID)", "id": "\(id)", "error": "\(error)"])
-            return .unavailable
+            logger.error("webhook deferred: not stored", metadata: ["tenant": "\(accepted.tenant)", "id": "\(accepted.id)", "error": "\(error)"])
+            return counted(.unavailable)
         }
-        logger.info("webhook accepted", metadata: ["tenant": "\(tenant.tenantID)", "id": "\(id)", "event": "\(event.event)"])
-        return .accepted(id: id)
+        logger.info("webhook accepted", metadata: ["tenant": "\(accepted.tenant)", "id": "\(accepted.id)", "event": "\(accepted.event)"])
+        return counted(.accepted(id: accepted.id))
     }
 }

@@ -34,9 +34,7 @@ final class TenantCache: Sendable {
     /// - Throws: when the database or the key store failed.
     func lookup(clientKey: String) async throws -> (tenant: TenantRecord, secret: Secret)? {
         let now = ContinuousClock.now
-        if let entry = entries.withLock({ $0[clientKey] }), now - entry.loadedAt < lifetime {
-            return (entry.tenant, entry.secret)
-        }
+        if let cached = cached(clientKey: clientKey, now: now) { return cached }
         guard let tenant = try await directory.tenant(clientKey: clientKey) else {
             invalidate(clientKey: clientKey)
             return nil
@@ -48,6 +46,12 @@ final class TenantCache: Sendable {
             cached[clientKey] = entry
         }
         return (tenant, secret)
+    }
+
+    /// The tenant with `clientKey` when a fresh entry is held, without I/O; nil means "look it up".
+    func cached(clientKey: String, now: ContinuousClock.Instant = .now) -> (tenant: TenantRecord, secret: Secret)? {
+        guard let entry = entries.withLock({ $0[clientKey] }), now - entry.loadedAt < lifetime else { return nil }
+        return (entry.tenant, entry.secret)
     }
 
     /// Forgets `clientKey`: the next lookup reads the database.

@@ -1,17 +1,19 @@
-import Hummingbird
 import Logging
+import NIOHTTP1
 import ServiceLifecycle
 import Tenancy
 
-/// The HTTP face of the service (Hummingbird): the descriptor, the lifecycle callbacks and the
-/// Jira webhook endpoint, at the paths `ConnectDescriptor.Path` names, and the feedback endpoint
-/// at `feedbackPath`. Unknown routes are 404.
+/// The HTTP face of the service: the descriptor, the lifecycle callbacks and the Jira webhook
+/// endpoint, at the paths `ConnectDescriptor.Path` names, and the feedback endpoint at
+/// `feedbackPath`. Unknown routes are 404.
 ///
 /// Bodies beyond `maximumBodyBytes` are refused with 413: at once when `Content-Length` says so,
-/// else as soon as the bytes read pass the limit (the rest is never buffered). Calls beyond
-/// `maximumInFlight` are answered 503. Error answers carry no body detail.
+/// else as soon as the bytes read pass the limit (the rest is never buffered). Calls that need
+/// asynchronous work beyond `maximumInFlight` at once are answered 503. Error answers carry no
+/// body detail. A webhook whose tenant is cached and whose event is dropped is answered on the
+/// event loop, without a task (`JiraWebhookReceiver.receiveWithoutWaiting`).
 public struct WebhookServer: Service {
-    private let application: Application<RouterResponder<BasicRequestContext>>
+    private let server: HTTPServerService
 
     /// - Parameters:
     ///   - port: 0 picks a free one, reported to `onServerRunning`.
@@ -21,88 +23,53 @@ public struct WebhookServer: Service {
         onServerRunning: (@Sendable (Int) async -> Void)? = nil
     ) {
         let limit = InFlightLimit(maximum: configuration.maximumInFlight)
-        let maximumBodyBytes = configuration.maximumBodyBytes
-        let router = Router()
-        router.get("/atlassian-connect.json") { _, _ -> Response in
-            Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: descriptor)))
+        var routes = WebhookRoutes()
+        routes.add(.GET, "/atlassian-connect.json") { _ in
+            .now(PlainResponse(status: .ok, contentType: "application/json", body: descriptor))
         }
-        router.post(RouterPath(ConnectDescriptor.Path.webhooks)) { request, _ -> Response in
-            let outcome = await limit.run {
-                await Self.withBody(of: request, limit: maximumBodyBytes) { body in
-                    await webhooks.receive(
-                        target: request.uri.description, authorization: request.headers[.authorization],
-                        deliveryIdentifier: Self.header("x-atlassian-webhook-identifier", of: request),
-                        traceparent: Self.header("traceparent", of: request),
-                        body: body)
-                }
+        routes.add(.POST, ConnectDescriptor.Path.webhooks) { request in
+            let pending = webhooks.receiveWithoutWaiting(
+                target: request.target, authorization: request.header("authorization"),
+                deliveryIdentifier: request.header("x-atlassian-webhook-identifier"), traceparent: request.header("traceparent"),
+                body: request.body)
+            switch pending {
+            case .decided(let outcome):
+                return .now(PlainResponse(outcome))
+            case .pending(let work):
+                return .later { PlainResponse(await limit.run(work) ?? .unavailable) }
             }
-            return Self.response(outcome ?? .unavailable)
         }
-        router.post(RouterPath(Self.feedbackPath)) { request, _ -> Response in
-            let outcome = await limit.run {
-                await Self.withBody(of: request, limit: maximumBodyBytes) { body in
-                    await feedback.receive(target: request.uri.description, authorization: request.headers[.authorization], body: body)
+        routes.add(.POST, Self.feedbackPath) { request in
+            .later {
+                let outcome = await limit.run {
+                    await feedback.receive(target: request.target, authorization: request.header("authorization"), body: request.body)
                 }
+                return PlainResponse(outcome ?? .unavailable)
             }
-            return Self.response(outcome ?? .unavailable)
         }
         let paths: [(AppLifecycleEvent.Kind, String)] = [
             (.installed, ConnectDescriptor.Path.installed), (.uninstalled, ConnectDescriptor.Path.uninstalled),
             (.enabled, ConnectDescriptor.Path.enabled), (.disabled, ConnectDescriptor.Path.disabled),
         ]
         for (kind, path) in paths {
-            router.post(RouterPath(path)) { request, _ -> Response in
-                let outcome = await limit.run {
-                    await Self.withBody(of: request, limit: maximumBodyBytes) { body in
-                        await lifecycle.receive(kind: kind, target: request.uri.description, authorization: request.headers[.authorization], body: body)
+            routes.add(.POST, path) { request in
+                .later {
+                    let outcome = await limit.run {
+                        await lifecycle.receive(kind: kind, target: request.target, authorization: request.header("authorization"), body: request.body)
                     }
+                    return PlainResponse(outcome ?? .unavailable)
                 }
-                return Self.response(outcome ?? .unavailable)
             }
         }
-        application = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "mailbridge-webhooks"),
-            onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? port) },
-            logger: logger)
+        server = HTTPServerService(
+            host: host, port: port, routes: routes, maximumBodyBytes: configuration.maximumBodyBytes, serverName: "mailbridge-webhooks",
+            logger: logger, onServerRunning: onServerRunning)
     }
 
     /// Where the app's pages in Jira post user feedback.
     public static let feedbackPath = "/feedback"
 
     public func run() async throws {
-        try await application.run()
-    }
-
-    /// The value of the first header named `name` (case-insensitive).
-    static func header(_ name: String, of request: Request) -> String? {
-        request.headers.first { $0.name.canonicalName == name }?.value
-    }
-
-    /// Reads at most `limit` bytes of the body and hands them to `handle`; `.tooLarge` beyond.
-    static func withBody(of request: Request, limit: Int, _ handle: ([UInt8]) async -> ReceiptOutcome) async -> ReceiptOutcome {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
-            return .tooLarge
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            // Hummingbird reports a body over the limit as an HTTP error with status 413.
-            if let refusal = error as? any HTTPResponseError, refusal.status == .contentTooLarge { return .tooLarge }
-            return .malformed
-        }
-        return await handle(Array(buffer.readableBytesView))
-    }
-
-    static func response(_ outcome: ReceiptOutcome) -> Response {
-        var headers: HTTPFields = [:]
-        if outcome == .tooLarge {
-            // The rest of a refused body is not read; the connection is not reused.
-            headers[.connection] = "close"
-        }
-        return Response(status: HTTPResponse.Status(code: outcome.status), headers: headers)
+        try await server.run()
     }
 }

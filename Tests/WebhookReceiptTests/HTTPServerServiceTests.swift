@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import TestSupport
+
+@testable import WebhookReceipt
+
+/// The plain NIO server under the webhook routes, spoken to over a raw socket: pipelining,
+/// `.now` and `.later` answers in order, body limits, `Connection: close`.
+@Suite struct HTTPServerServiceTests {
+    /// A server with three routes: `GET /now` answers at once, `POST /later` echoes the body
+    /// after a pause, `POST /now` answers at once with the body's length.
+    static func withServer(maximumBodyBytes: Int = 64, _ body: (Int) async throws -> Void) async throws {
+        var routes = WebhookRoutes()
+        routes.add(.GET, "/now") { _ in .now(PlainResponse(status: .ok, contentType: "text/plain", body: Array("now".utf8))) }
+        routes.add(.POST, "/now") { request in .now(PlainResponse(status: .ok, body: Array(String(request.body.count).utf8))) }
+        routes.add(.POST, "/later") { request in
+            .later {
+                try? await Task.sleep(for: .milliseconds(100))
+                return PlainResponse(status: .created, body: request.body)
+            }
+        }
+        let running = RunningSignal()
+        let port = Mutex(0)
+        let server = HTTPServerService(
+            host: "127.0.0.1", port: 0, routes: routes, maximumBodyBytes: maximumBodyBytes, serverName: "test",
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            onServerRunning: { bound in
+                port.withLock { $0 = bound }
+                running.raise()
+            })
+        let task = Task { try await server.run() }
+        defer { task.cancel() }
+        try await running.wait(timeout: .seconds(10))
+        try await body(port.withLock { $0 })
+    }
+
+    @Test("pipelined requests are answered in order, a .later answer before the .now one after it")
+    func pipelining() async throws {
+        try await Self.withServer { port in
+            let answer = try await RawHTTPClient.exchange(
+                port: port,
+                "POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nfirstGET /now HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(RawHTTPClient.statusCodes(answer) == ["201", "200"])
+            #expect(answer.contains("\r\n\r\nfirstHTTP/1.1 200 OK"))
+            #expect(answer.hasSuffix("\r\n\r\nnow"))
+        }
+    }
+
+    @Test("a body over the limit is refused with 413 and the connection closed: by Content-Length, or when chunks pass it")
+    func bodyLimit() async throws {
+        try await Self.withServer(maximumBodyBytes: 64) { port in
+            let declared = try await RawHTTPClient.exchange(port: port, "POST /now HTTP/1.1\r\nHost: x\r\nContent-Length: 65\r\n\r\n")
+            #expect(declared.hasPrefix("HTTP/1.1 413 Payload Too Large"))
+            #expect(declared.lowercased().contains("connection: close"))
+            let chunk = String(repeating: "a", count: 40)
+            let chunked = try await RawHTTPClient.exchange(
+                port: port, "POST /now HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n28\r\n\(chunk)\r\n28\r\n\(chunk)\r\n0\r\n\r\n")
+            #expect(chunked.hasPrefix("HTTP/1.1 413 Payload Too Large"))
+            let fits = try await RawHTTPClient.exchange(
+                port: port, "POST /now HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n28\r\n\(chunk)\r\n0\r\n\r\n")
+            #expect(fits.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(fits.hasSuffix("\r\n\r\n40"))
+        }
+    }
+
+    @Test("unknown routes and methods are 404 after their body is read; the connection stays usable")
+    func notFound() async throws {
+        try await Self.withServer { port in
+            let answer = try await RawHTTPClient.exchange(
+                port: port, "POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcDELETE /now HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(RawHTTPClient.statusCodes(answer) == ["404", "404"])
+        }
+    }
+
+    @Test("a request that is not HTTP gets 400")
+    func garbage() async throws {
+        try await Self.withServer { port in
+            let answer = try await RawHTTPClient.exchange(port: port, "NOT HTTP AT ALL\r\n\r\n")
+            #expect(answer.hasPrefix("HTTP/1.1 400 Bad Request"))
+        }
+    }
+}
+
+
+
+/// Writes bytes to a loopback port and reads until the server closes the connection.
+enum RawHTTPClient {
+    struct Failure: Error {
+        let step: String
+    }
+
+    /// The status codes of the responses in `answer`, in order.
+    static func statusCodes(_ answer: String) -> [String] {
+        answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+    }
+
+    /// Runs the blocking exchange on a dispatch thread, so the tests' concurrency threads stay
+    /// free for the server's tasks.
+    static func exchange(port: Int, _ request: String) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try blockingExchange(port: port, request) })
+            }
+        }
+    }
+
+    private static func blockingExchange(port: Int, _ request: String) throws -> String {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw RawHTTPClient.Failure(step: "socket()") }
+        defer { close(descriptor) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw RawHTTPClient.Failure(step: "connect()") }
+        let bytes = Array(request.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes[sent...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            // The server may close after refusing a body before the rest is written.
+            guard count > 0 else { break }
+            sent += count
+        }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { break }
+            received += buffer[..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+}

@@ -29,7 +29,9 @@ enum WebhooksMain {
         do {
             let pool = PostgresPool(configuration: PostgresConfiguration(connectionString: settings.postgresURL), logger: logger)
             let keys = TenantKeyStore(pool: pool, keyEncryptionKeys: settings.keyEncryptionKeys, logger: logger)
-            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers), logger: logger)
+            var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers)
+            producerConfiguration.linger = settings.producerLinger
+            let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
             let app = WebhookReceiptApp(
                 host: settings.host, port: settings.port, configuration: settings.receipt, descriptor: try settings.descriptor.json(),
                 pool: pool, keys: keys, credentialKeys: settings.credentialKeys, producer: producer,

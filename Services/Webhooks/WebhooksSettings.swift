@@ -19,6 +19,7 @@ import WebhookReceipt
 /// | `MAILBRIDGE_KEK_*`, `MAILBRIDGE_CREDENTIALS_KEY_*` | key rings (see `KeyEncryptionKeyRing`) | required |
 /// | `MAILBRIDGE_LOG_HASH_KEY` | 32 bytes, base64: the PII hashing key | required |
 /// | `MAILBRIDGE_WEBHOOKS_MAX_BODY_BYTES`, `…_PRODUCE_DEADLINE`, `…_MAX_IN_FLIGHT`, `…_SCHEME_REFRESH` | limits | 1 MiB, 10 s, 512, 2 s |
+/// | `MAILBRIDGE_WEBHOOKS_KAFKA_LINGER` | how long the producer waits to batch records (`linger.ms`); each accepted webhook waits for it | 1 ms |
 /// | `MAILBRIDGE_LOG_LEVEL` | | `info` |
 struct WebhooksSettings {
     var host: String
@@ -33,6 +34,7 @@ struct WebhooksSettings {
     var credentialKeys: KeyEncryptionKeyRing
     var hasher: PIIHasher
     var schemeRefreshInterval: Duration
+    var producerLinger: Duration
     var logLevel: Logger.Level
 
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WebhooksSettings {
@@ -51,6 +53,7 @@ struct WebhooksSettings {
         let deadline = env.duration("MAILBRIDGE_WEBHOOKS_PRODUCE_DEADLINE", default: .seconds(10))
         let inFlight = env.integer("MAILBRIDGE_WEBHOOKS_MAX_IN_FLIGHT", default: 512, in: 1...100_000)
         let refresh = env.duration("MAILBRIDGE_WEBHOOKS_SCHEME_REFRESH", default: .seconds(2))
+        let linger = env.duration("MAILBRIDGE_WEBHOOKS_KAFKA_LINGER", default: .milliseconds(1))
         let levelText = env.string("MAILBRIDGE_LOG_LEVEL", default: "info")
         let installKeys: ConnectInstallKeys
         if let directory = env.optional("MAILBRIDGE_INSTALL_KEYS_DIR") {
@@ -83,6 +86,7 @@ struct WebhooksSettings {
             receipt: receipt, descriptor: descriptor,
             keyEncryptionKeys: try KeyEncryptionKeyRing(environment: environment, prefix: "MAILBRIDGE_KEK"),
             credentialKeys: try KeyEncryptionKeyRing(environment: environment, prefix: "MAILBRIDGE_CREDENTIALS_KEY"),
-            hasher: PIIHasher(key: hashKey), schemeRefreshInterval: refresh, logLevel: logLevel)
+            hasher: PIIHasher(key: hashKey), schemeRefreshInterval: refresh, producerLinger: linger,
+            logLevel: logLevel)
     }
 }

@@ -27,6 +27,7 @@ public struct JiraWebhookReceiver: Sendable {
     private let hasher: PIIHasher
     private let logger: Logger
     private let counters = OutcomeCounters(label: "mailbridge_webhooks_received_total")
+    private let failures: RepeatedFailureLog
 
     init(
         configuration: WebhookReceiptConfiguration, tenants: TenantCache, schemes: NotificationSchemeCache,
@@ -39,6 +40,7 @@ public struct JiraWebhookReceiver: Sendable {
         topic = configuration.topics.events
         self.hasher = hasher
         self.logger = logger
+        failures = RepeatedFailureLog(logger: logger)
     }
 
     /// - Parameters:
@@ -51,7 +53,7 @@ public struct JiraWebhookReceiver: Sendable {
         do {
             authentication = try await authenticator.authenticate(method: "POST", target: target, authorization: authorization)
         } catch {
-            logger.error("webhook not handled: tenant lookup failed", metadata: ["error": "\(error)"])
+            failures.error("webhook not handled: tenant lookup failed", metadata: ["error": "\(error)"])
             return counted(.unavailable)
         }
         return await finish(decide(authentication, deliveryIdentifier: deliveryIdentifier, body: body), traceparent: traceparent, body: body)
@@ -147,7 +149,7 @@ public struct JiraWebhookReceiver: Sendable {
                 topic: topic, purpose: WebhookReceiptConfiguration.Topics.eventsPurpose, tenant: accepted.tenant, type: accepted.event,
                 id: accepted.id, body: body, traceparent: traceparent.flatMap { EventPublisher.isTraceparent($0) ? $0 : nil })
         } catch {
-            logger.error("webhook deferred: not stored", metadata: ["tenant": "\(accepted.tenant)", "id": "\(accepted.id)", "error": "\(error)"])
+            failures.error("webhook deferred: not stored", metadata: ["tenant": "\(accepted.tenant)", "id": "\(accepted.id)", "error": "\(error)"])
             return counted(.unavailable)
         }
         logger.info("webhook accepted", metadata: ["tenant": "\(accepted.tenant)", "id": "\(accepted.id)", "event": "\(accepted.event)"])

@@ -5,8 +5,9 @@
 /// are turned into Swift values. On a hot path (a webhook body, a JWT's header and claims) this
 /// costs a fraction of `JSONSerialization` or `JSONDecoder`, which build everything.
 ///
-/// The document must be a JSON object. A path is a list of object keys from the root (`["issue", "fields", "project", "key"]`); paths
-/// through arrays are not supported. When a key repeats, its last value wins.
+/// The document must be a JSON object. A path is a list of object keys from the root
+/// (`["issue", "fields", "project", "key"]`); paths through arrays are not supported. Keys are
+/// matched on their bytes (decoded only when escaped). When a key repeats, its last value wins.
 public struct JSONFieldReader: Sendable {
     /// A value found at a requested path.
     public enum Value: Sendable, Equatable {
@@ -30,38 +31,80 @@ public struct JSONFieldReader: Sendable {
 
     public static let maximumDepth = 256
 
+    /// The values found, looked up by the paths the reader was made with.
+    public struct Fields: Sendable, Equatable {
+        let paths: [[String]]
+        var values: [Value?]
+
+        /// The value at `path`; nil when the document has none there (or `path` was not requested).
+        public subscript(_ path: [String]) -> Value? {
+            paths.firstIndex(of: path).flatMap { values[$0] }
+        }
+
+        /// Every value found, by path.
+        public var all: [[String]: Value] {
+            var all: [[String]: Value] = [:]
+            for (path, value) in zip(paths, values) { if let value { all[path] = value } }
+            return all
+        }
+    }
+
+    /// The requested paths as a tree of keys; node 0 is the root.
+    struct Node: Sendable {
+        var children: [(key: [UInt8], name: String, node: Int)] = []
+        /// The index of the path that ends here.
+        var path: Int?
+    }
+
     private let paths: [[String]]
+    private let nodes: [Node]
 
     public init(paths: [[String]]) {
         self.paths = paths
+        var nodes = [Node()]
+        for (index, path) in paths.enumerated() {
+            var current = 0
+            for key in path {
+                if let child = nodes[current].children.first(where: { $0.name == key }) {
+                    current = child.node
+                } else {
+                    nodes.append(Node())
+                    nodes[current].children.append((Array(key.utf8), key, nodes.count - 1))
+                    current = nodes.count - 1
+                }
+            }
+            nodes[current].path = index
+        }
+        self.nodes = nodes
     }
 
-    /// The values at the requested paths that the document has, by path.
+    /// The values at the requested paths that the document has.
     /// - Throws: `Malformed` when `bytes` is not exactly one JSON object.
-    public func read(_ bytes: [UInt8]) throws(Malformed) -> [[String]: Value] {
+    public func read(_ bytes: [UInt8]) throws(Malformed) -> Fields {
         try bytes.withUnsafeBufferPointer { buffer throws(Malformed) in try read(buffer: buffer) }
     }
 
-    private func read(buffer: UnsafeBufferPointer<UInt8>) throws(Malformed) -> [[String]: Value] {
-        var parser = Parser(bytes: buffer, paths: paths)
+    private func read(buffer: UnsafeBufferPointer<UInt8>) throws(Malformed) -> Fields {
+        var parser = Parser(bytes: buffer, nodes: nodes, found: Array(repeating: nil, count: paths.count))
         parser.skipWhitespace()
         guard parser.position < buffer.count, buffer[parser.position] == UInt8(ascii: "{") else { throw parser.malformed("not a JSON object") }
-        try parser.value(path: [], depth: 0, wanted: !paths.isEmpty)
+        try parser.value(node: 0, depth: 0)
         parser.skipWhitespace()
         guard parser.position == buffer.count else { throw parser.malformed("text after the JSON value") }
-        return parser.found
+        return Fields(paths: paths, values: parser.found)
     }
 }
 
 private struct Parser {
     let bytes: UnsafeBufferPointer<UInt8>
-    let paths: [[String]]
+    let nodes: [JSONFieldReader.Node]
+    var found: [JSONFieldReader.Value?]
     var position = 0
-    var found: [[String]: JSONFieldReader.Value] = [:]
 
-    init(bytes: UnsafeBufferPointer<UInt8>, paths: [[String]]) {
+    init(bytes: UnsafeBufferPointer<UInt8>, nodes: [JSONFieldReader.Node], found: [JSONFieldReader.Value?]) {
         self.bytes = bytes
-        self.paths = paths
+        self.nodes = nodes
+        self.found = found
     }
 
     func malformed(_ problem: String) -> JSONFieldReader.Malformed {
@@ -77,29 +120,18 @@ private struct Parser {
         }
     }
 
-    /// Whether `path` is requested, or leads to a requested path.
-    func isWanted(_ path: [String]) -> (exact: Bool, prefix: Bool) {
-        var exact = false
-        var prefix = false
-        for candidate in paths where candidate.count >= path.count && candidate.starts(with: path) {
-            if candidate.count == path.count { exact = true } else { prefix = true }
-        }
-        return (exact, prefix)
-    }
-
-    /// Reads one value at `path`. `wanted` is false below a path no request goes through, so
-    /// nothing there is compared or kept.
-    mutating func value(path: [String], depth: Int, wanted: Bool) throws(JSONFieldReader.Malformed) {
+    /// Reads one value. `node` is where the value sits in the tree of requested paths; nil
+    /// below a key no request names, where nothing is compared or kept.
+    mutating func value(node: Int?, depth: Int) throws(JSONFieldReader.Malformed) {
         guard depth <= JSONFieldReader.maximumDepth else { throw malformed("nesting deeper than \(JSONFieldReader.maximumDepth)") }
-        let (exact, prefix) = wanted ? isWanted(path) : (false, false)
-        if exact {
+        if let node, let path = nodes[node].path {
             found[path] = try materialized(depth: depth)
             return
         }
         guard position < bytes.count else { throw malformed("a value is missing") }
         switch bytes[position] {
         case UInt8(ascii: "{"):
-            try object(path: path, depth: depth, wanted: prefix)
+            try object(node: node.flatMap { nodes[$0].children.isEmpty ? nil : $0 }, depth: depth)
         case UInt8(ascii: "["):
             position += 1
             skipWhitespace()
@@ -109,7 +141,7 @@ private struct Parser {
             }
             while true {
                 skipWhitespace()
-                try value(path: path, depth: depth + 1, wanted: false)
+                try value(node: nil, depth: depth + 1)
                 skipWhitespace()
                 guard position < bytes.count else { throw malformed("an array is not closed") }
                 if bytes[position] == UInt8(ascii: ",") {
@@ -128,7 +160,7 @@ private struct Parser {
         }
     }
 
-    mutating func object(path: [String], depth: Int, wanted: Bool) throws(JSONFieldReader.Malformed) {
+    mutating func object(node: Int?, depth: Int) throws(JSONFieldReader.Malformed) {
         position += 1
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
@@ -138,13 +170,19 @@ private struct Parser {
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw malformed("expected a key string") }
-            // Only a key that a requested path names is kept; the others are checked and skipped.
-            let key = wanted ? try matchingKey(among: childKeys(of: path)) : try skipKey()
+            // Only a key that a requested path names leads on; the others are checked and skipped.
+            let child: Int?
+            if let node {
+                child = try matchingChild(of: node)
+            } else {
+                try skipString()
+                child = nil
+            }
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw malformed("expected : after a key") }
             position += 1
             skipWhitespace()
-            try value(path: key.map { path + [$0] } ?? path, depth: depth + 1, wanted: key != nil)
+            try value(node: child, depth: depth + 1)
             skipWhitespace()
             guard position < bytes.count else { throw malformed("an object is not closed") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -158,29 +196,20 @@ private struct Parser {
         }
     }
 
-    /// The keys requested paths name right below `path`.
-    func childKeys(of path: [String]) -> [String] {
-        paths.compactMap { $0.count > path.count && $0.starts(with: path) ? $0[path.count] : nil }
-    }
-
-    mutating func skipKey() throws(JSONFieldReader.Malformed) -> String? {
-        try skipString()
-        return nil
-    }
-
-    /// Reads a key and returns it when it is one of `candidates`, comparing bytes unless the key
-    /// has escapes.
-    mutating func matchingKey(among candidates: [String]) throws(JSONFieldReader.Malformed) -> String? {
+    /// Reads a key and returns the child of `node` it names, comparing bytes unless the key has
+    /// escapes.
+    mutating func matchingChild(of node: Int) throws(JSONFieldReader.Malformed) -> Int? {
+        let children = nodes[node].children
         let start = position + 1
         var end = start
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
             // Escaped (or unterminated): decode it to compare.
             let key = try string()
-            return candidates.contains(key) ? key : nil
+            return children.first { $0.name == key }?.node
         }
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        let match = candidates.first { $0.utf8.elementsEqual(raw) }
+        let match = children.first { $0.key.elementsEqual(raw) }?.node
         try skipString()
         return match
     }

@@ -12,7 +12,7 @@ struct JiraWebhookEvent: Sendable, Equatable {
 
     /// - Throws: `WebhookReceiptError` when the body is not a JSON object with a `webhookEvent` string.
     init(json: [UInt8]) throws {
-        let fields: [[String]: JSONFieldReader.Value]
+        let fields: JSONFieldReader.Fields
         do {
             fields = try Self.reader.read(json)
         } catch {

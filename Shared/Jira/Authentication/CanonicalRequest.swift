@@ -82,7 +82,7 @@ public struct CanonicalRequest: Sendable, Hashable {
         var path = path
         if path.count > 1, path.hasSuffix("/") { path.removeLast() }
         if path.isEmpty { path = "/" }
-        path = path.replacingAll("&", with: "%26")
+        if path.utf8.contains(UInt8(ascii: "&")) { path = path.replacingAll("&", with: "%26") }
         return path.hasPrefix("/") ? path : "/" + path
     }
 

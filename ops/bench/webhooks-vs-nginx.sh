@@ -3,14 +3,21 @@
 # one run with nginx answering a static 200 (the machine's ceiling for one HTTP request):
 #   full  — verify JWT + qsh, tenant lookup, seal with the tenant key, produce and wait for the
 #           broker's acknowledgement (acks=all), 200;
-#   drop  — verify JWT + qsh, tenant lookup, no notification scheme for the project: 204.
+#   drop  — verify JWT + qsh, tenant lookup, no notification scheme for the project: 204;
+#   static — the service's descriptor (GET, a fixed answer): the HTTP layer alone, for reference;
+#   full at BENCH_SATURATION_CONNECTIONS — the full path's throughput when the machine is busy.
 # Prints name=value lines after "# results", among them webhook_ratio_vs_nginx_full and
-# webhook_ratio_vs_nginx_drop (requests/s of the service over nginx's).
+# webhook_ratio_vs_nginx_drop (requests/s of the service over nginx's, same connections).
 #
 # Needs the stack (ops/stack/up.sh), wrk and nginx (Debian packages), and the release binary:
 #   swift build -c release --scratch-path .build-bench --product mailbridge-webhooks
-# Settings: BENCH_DURATION (seconds per run, 15), BENCH_CONNECTIONS (32), BENCH_THREADS (2),
-# BENCH_LOG_LEVEL (the service's log level, notice).
+# The broker's storage changes the full path's figures: a fresh in-memory tansu gives the
+# service's own; tansu on moto or a broker holding earlier runs' records gives the broker's:
+#   MAILBRIDGE_KAFKA_STORAGE=memory://tansu/ ops/stack/kafka-restart.sh
+# (the results name it: broker_storage=…).
+# Settings: BENCH_DURATION (seconds per run, 15), BENCH_CONNECTIONS (32),
+# BENCH_SATURATION_CONNECTIONS (128), BENCH_THREADS (2), BENCH_LOG_LEVEL (the service's log
+# level, notice), BENCH_LINGER (the producer's linger, the service's default 1ms).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 load_stack_env
@@ -24,6 +31,7 @@ command -v psql >/dev/null || die "psql missing (apt-get install postgresql-clie
 PYTHON="$REPO/.deps/venv/bin/python"
 DURATION="${BENCH_DURATION:-15}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+SATURATION_CONNECTIONS="${BENCH_SATURATION_CONNECTIONS:-128}"
 THREADS="${BENCH_THREADS:-2}"
 
 # The operator CLI (debug build is fine: it only migrates and creates topics).
@@ -62,7 +70,7 @@ MAILBRIDGE_WEBHOOKS_HOST=127.0.0.1 MAILBRIDGE_WEBHOOKS_PORT="$port" MAILBRIDGE_H
   MAILBRIDGE_TOPIC_PREFIX="$prefix" MAILBRIDGE_KEK_KEYS="bench-kek:$(openssl rand -base64 32)" MAILBRIDGE_KEK_ACTIVE=bench-kek \
   MAILBRIDGE_CREDENTIALS_KEY_KEYS="bench-cred:$(openssl rand -base64 32)" MAILBRIDGE_CREDENTIALS_KEY_ACTIVE=bench-cred \
   MAILBRIDGE_LOG_HASH_KEY="$(openssl rand -base64 32)" MAILBRIDGE_LOG_LEVEL="${BENCH_LOG_LEVEL:-notice}" \
-  MAILBRIDGE_WEBHOOKS_SCHEME_REFRESH=500ms \
+  MAILBRIDGE_WEBHOOKS_SCHEME_REFRESH=500ms MAILBRIDGE_WEBHOOKS_KAFKA_LINGER="${BENCH_LINGER:-1ms}" \
   "$WEBHOOKS_BIN" >"$work/webhooks.log" 2>&1 </dev/null &
 service_pid=$!
 for _ in $(seq 60); do curl -fsS -o /dev/null "http://127.0.0.1:$health_port/readyz" 2>/dev/null && break; sleep 0.5; done
@@ -122,16 +130,21 @@ nginx -c "$work/nginx.conf" -p "$work" &
 nginx_pid=$!
 for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$nginx_port/" 2>/dev/null && break; sleep 0.1; done
 
-# run NAME URL -> wrk output in $work/NAME.out (after a 3 s warm-up)
+printf 'wrk.method = "GET"\n' >"$work/static.lua"
+
+# run NAME SCRIPT URL [CONNECTIONS] -> wrk output in $work/NAME.out (after a 3 s warm-up)
 run() {
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$work/$1.lua" "$2" >/dev/null
-  log "wrk $1: ${DURATION}s, $CONNECTIONS connections"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/$1.lua" "$2" | tee "$work/$1.out" >&2
+  local connections="${4:-$CONNECTIONS}"
+  wrk -t"$THREADS" -c"$connections" -d3s -s "$work/$2.lua" "$3" >/dev/null
+  log "wrk $1: ${DURATION}s, $connections connections"
+  wrk -t"$THREADS" -c"$connections" -d"${DURATION}s" --latency -s "$work/$2.lua" "$3" | tee "$work/$1.out" >&2
 }
 # The full path answers 200 and the drop path 204; wrk counts any other answer as non-2xx.
-run nginx "http://127.0.0.1:$nginx_port/webhooks/jira"
-run full "$base/webhooks/jira"
-run drop "$base/webhooks/jira"
+run nginx nginx "http://127.0.0.1:$nginx_port/webhooks/jira"
+run full full "$base/webhooks/jira"
+run drop drop "$base/webhooks/jira"
+run static static "$base/atlassian-connect.json"
+run full_saturated full "$base/webhooks/jira" "$SATURATION_CONNECTIONS"
 
 rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/$1.out"; }
 errors() { awk '/Non-2xx or 3xx responses:/ { n = $5 } /Socket errors:/ { n += 1 } END { print n + 0 }' "$work/$1.out"; }
@@ -139,7 +152,7 @@ errors() { awk '/Non-2xx or 3xx responses:/ { n = $5 } /Socket errors:/ { n += 1
 percentile() {
   awk -v p="$2%" '$1 == p { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }; printf "%.2f", v }' "$work/$1.out"
 }
-for name in nginx full drop; do
+for name in nginx full drop static full_saturated; do
   [[ $(errors "$name") == 0 ]] || die "$name: wrk saw non-2xx answers or socket errors (see above)"
 done
 # The service's own counters say which path each run took (wrk only sees 2xx).
@@ -153,12 +166,17 @@ other="$(awk '/^mailbridge_webhooks_received_total\{/ && !/outcome="(accepted|dr
 echo "# results"
 echo "webhook_duration_seconds=$DURATION"
 echo "webhook_connections=$CONNECTIONS"
+echo "webhook_saturation_connections=$SATURATION_CONNECTIONS"
+echo "broker_storage=$(grep -o 'storage: [^ ]*' "$REPO/.stack/kafka/tansu.log" 2>/dev/null | tail -1 | cut -d' ' -f2)"
+echo "producer_linger=${BENCH_LINGER:-1ms}"
 echo "webhook_accepted_total=$accepted"
 echo "webhook_dropped_total=$dropped"
-for name in nginx full drop; do
+for name in nginx full drop static full_saturated; do
   echo "webhook_${name}_rps=$(rps "$name")"
   echo "webhook_${name}_p50_ms=$(percentile "$name" 50)"
   echo "webhook_${name}_p99_ms=$(percentile "$name" 99)"
 done
 echo "webhook_ratio_vs_nginx_full=$(ratio "$(rps full)" "$(rps nginx)")"
 echo "webhook_ratio_vs_nginx_drop=$(ratio "$(rps drop)" "$(rps nginx)")"
+echo "webhook_ratio_static_vs_nginx=$(ratio "$(rps static)" "$(rps nginx)")   # the HTTP layer's own ceiling"
+echo "webhook_ratio_vs_nginx_full_saturated=$(ratio "$(rps full_saturated)" "$(rps nginx)")"

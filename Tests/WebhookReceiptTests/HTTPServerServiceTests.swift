@@ -11,7 +11,9 @@ import TestSupport
 @Suite struct HTTPServerServiceTests {
     /// A server with three routes: `GET /now` answers at once, `POST /later` echoes the body
     /// after a pause, `POST /now` answers at once with the body's length.
-    static func withServer(maximumBodyBytes: Int = 64, _ body: (Int) async throws -> Void) async throws {
+    static func withServer(
+        maximumBodyBytes: Int = 64, readTimeout: Duration = .seconds(60), _ body: (Int) async throws -> Void
+    ) async throws {
         var routes = WebhookRoutes()
         routes.add(.GET, "/now") { _ in .now(PlainResponse(status: .ok, contentType: "text/plain", body: Array("now".utf8))) }
         routes.add(.POST, "/now") { request in .now(PlainResponse(status: .ok, body: Array(String(request.body.count).utf8))) }
@@ -23,13 +25,14 @@ import TestSupport
         }
         let running = RunningSignal()
         let port = Mutex(0)
-        let server = HTTPServerService(
+        var server = HTTPServerService(
             host: "127.0.0.1", port: 0, routes: routes, maximumBodyBytes: maximumBodyBytes, serverName: "test",
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             onServerRunning: { bound in
                 port.withLock { $0 = bound }
                 running.raise()
             })
+        server.readTimeout = .nanoseconds(Int64(readTimeout / .nanoseconds(1)))
         let task = Task { try await server.run() }
         defer { task.cancel() }
         try await running.wait(timeout: .seconds(10))
@@ -46,6 +49,64 @@ import TestSupport
             #expect(answer.contains("\r\n\r\nfirstHTTP/1.1 200 OK"))
             #expect(answer.hasSuffix("\r\n\r\nnow"))
         }
+    }
+
+    @Test("thousands of requests pipelined behind a .later one are answered in order, without nesting a call per request")
+    func deepPipelining() async throws {
+        try await Self.withServer { port in
+            let count = 5_000
+            let request = "POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+                + String(repeating: "GET /now HTTP/1.1\r\nHost: x\r\n\r\n", count: count - 1)
+                + "GET /now HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            let codes = RawHTTPClient.statusCodes(try await RawHTTPClient.exchange(port: port, request))
+            #expect(codes.count == count + 1)
+            #expect(codes.first == "201")
+            #expect(codes.dropFirst().allSatisfy { $0 == "200" })
+        }
+    }
+
+    @Test("nothing pipelined behind an answer that closes the connection is handled")
+    func closeEndsTheConnection() async throws {
+        try await Self.withServer { port in
+            let answer = try await RawHTTPClient.exchange(
+                port: port,
+                "GET /now HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nPOST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+            #expect(RawHTTPClient.statusCodes(answer) == ["200"])
+        }
+    }
+
+    @Test("a connection that sends nothing for the read timeout is closed")
+    func readTimeout() async throws {
+        try await Self.withServer(readTimeout: .milliseconds(200)) { port in
+            let start = ContinuousClock.now
+            let answer = try await RawHTTPClient.exchange(port: port, "POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf")
+            #expect(answer.isEmpty)
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    @Test("cancelling the server closes its connections, even one stalled in the middle of a body")
+    func cancellationClosesConnections() async throws {
+        var routes = WebhookRoutes()
+        routes.add(.POST, "/now") { _ in .now(PlainResponse(status: .ok)) }
+        let running = RunningSignal()
+        let port = Mutex(0)
+        let server = HTTPServerService(
+            host: "127.0.0.1", port: 0, routes: routes, maximumBodyBytes: 64, serverName: "test",
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            onServerRunning: { bound in
+                port.withLock { $0 = bound }
+                running.raise()
+            })
+        let task = Task { try await server.run() }
+        try await running.wait(timeout: .seconds(10))
+        let stalled = Task { try await RawHTTPClient.exchange(port: port.withLock { $0 }, "POST /now HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf") }
+        try await Task.sleep(for: .milliseconds(200))
+        let start = ContinuousClock.now
+        task.cancel()
+        _ = try? await task.value
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(try await stalled.value.isEmpty)
     }
 
     @Test("a body over the limit is refused with 413 and the connection closed: by Content-Length, or when chunks pass it")

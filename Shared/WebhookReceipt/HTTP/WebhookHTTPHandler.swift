@@ -10,6 +10,9 @@ import NIOHTTP1
 /// - Unknown routes are 404 once the request has been read.
 /// - A route's `.now` answer is written on the event loop with no task; `.later` runs in a task
 ///   and is written when it finishes.
+/// - After an answer that closes the connection, requests pipelined behind it are ignored.
+/// - A connection with nothing read for `readTimeout` is closed (a stalled client cannot hold a
+///   graceful shutdown open).
 final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -17,11 +20,11 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private enum State {
         /// Between requests.
         case idle
-        /// Reading the body of a routed request.
-        case reading(HTTPRequestHead, WebhookRoutes.Handler, ByteBuffer)
+        /// Reading the body of a routed request (into `body`).
+        case reading(HTTPRequestHead, WebhookRoutes.Handler)
         /// Reading (and dropping) the body of a request that gets `answer` at its end.
         case discarding(HTTPRequestHead, PlainResponse)
-        /// Answered early; the connection closes and its input is ignored.
+        /// Answered with a closing answer; the connection closes and its input is ignored.
         case refused
     }
 
@@ -29,6 +32,11 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let maximumBodyBytes: Int
     private let serverName: String
     private var state = State.idle
+    private var body: ByteBuffer?
+    /// True while this handler writes an answer. NIO's pipelining handler hands the next held
+    /// request back from inside that write; answering it there too would nest one level per
+    /// pipelined request, so such answers are written from a fresh event-loop turn instead.
+    private var isWriting = false
 
     init(routes: WebhookRoutes, maximumBodyBytes: Int, serverName: String) {
         self.routes = routes
@@ -43,26 +51,27 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 state = .discarding(head, PlainResponse(status: .notFound))
                 return
             }
-            if let declared = head.headers.first(name: "content-length").flatMap(Int.init), declared > maximumBodyBytes {
+            let declared = head.headers.first(name: "content-length").flatMap(Int.init)
+            if let declared, declared > maximumBodyBytes {
                 refuse(context: context, head: head)
                 return
             }
-            state = .reading(head, handler, context.channel.allocator.buffer(capacity: 0))
-        case (.body(var part), .reading(let head, let handler, var body)):
-            guard body.readableBytes + part.readableBytes <= maximumBodyBytes else {
+            body = context.channel.allocator.buffer(capacity: declared ?? 0)
+            state = .reading(head, handler)
+        case (.body(var part), .reading(let head, _)):
+            guard (body?.readableBytes ?? 0) + part.readableBytes <= maximumBodyBytes else {
                 refuse(context: context, head: head)
                 return
             }
-            state = .idle  // lets `body` be uniquely referenced while it grows
-            body.writeBuffer(&part)
-            state = .reading(head, handler, body)
-        case (.end, .reading(let head, let handler, let body)):
+            body?.writeBuffer(&part)
+        case (.end, .reading(let head, let handler)):
             state = .idle
-            let request = ReceivedRequest(
-                method: head.method, target: head.uri, headers: head.headers, body: Array(body.readableBytesView))
+            let bytes = body.map { Array($0.readableBytesView) } ?? []
+            body = nil
+            let request = ReceivedRequest(method: head.method, target: head.uri, headers: head.headers, body: bytes)
             switch handler(request) {
             case .now(let response):
-                write(response, to: head, context: context)
+                answer(response, to: head, context: context)
             case .later(let work):
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 Task {
@@ -75,7 +84,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         case (.end, .discarding(let head, let response)):
             state = .idle
-            write(response, to: head, context: context)
+            answer(response, to: head, context: context)
         case (.body, .discarding), (_, .refused):
             break
         case (.head, _), (.body, _), (.end, _):
@@ -91,22 +100,61 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
+    /// Closes a connection on which nothing was read for the read timeout.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            state = .refused
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     /// Answers 413 before the body is read and closes the connection after the answer.
     private func refuse(context: ChannelHandlerContext, head: HTTPRequestHead) {
+        body = nil
         state = .refused
-        write(PlainResponse(.tooLarge), to: head, context: context)
+        answer(PlainResponse(.tooLarge), to: head, context: context)
+    }
+
+    /// Writes an answer decided while reading: at once, or from a fresh event-loop turn when this
+    /// read is itself happening inside one of our writes (see `isWriting`).
+    private func answer(_ response: PlainResponse, to request: HTTPRequestHead, context: ChannelHandlerContext) {
+        if response.closesConnection || !request.isKeepAlive {
+            // Decided now, so nothing read before the deferred write below is handled either.
+            state = .refused
+        }
+        guard isWriting else {
+            write(response, to: request, context: context)
+            return
+        }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let (handler, context) = bound.value
+            handler.write(response, to: request, context: context)
+        }
     }
 
     private func write(_ response: PlainResponse, to request: HTTPRequestHead, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
         let closes = response.closesConnection || !request.isKeepAlive
+        if closes {
+            // Nothing pipelined behind a closing answer is handled.
+            state = .refused
+        }
         var headers = HTTPHeaders()
         headers.reserveCapacity(4)
         headers.add(name: "server", value: serverName)
         if let contentType = response.contentType { headers.add(name: "content-type", value: contentType) }
         headers.add(name: "content-length", value: String(response.body.count))
-        if closes { headers.add(name: "connection", value: "close") }
+        if closes {
+            headers.add(name: "connection", value: "close")
+        } else if request.version.major == 1, request.version.minor == 0 {
+            headers.add(name: "connection", value: "keep-alive")
+        }
         let head = HTTPResponseHead(version: request.version, status: response.status, headers: headers)
+        isWriting = true
+        defer { isWriting = false }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if !response.body.isEmpty {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)

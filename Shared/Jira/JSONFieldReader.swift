@@ -1,13 +1,15 @@
 /// Reads chosen fields of a JSON document in one pass, without building the rest.
 ///
-/// The whole document is checked against RFC 8259 (grammar, escapes, UTF-8, one value and
-/// nothing after it, nesting at most `maximumDepth`), but only the values at the requested paths
+/// The whole document is checked against RFC 8259 as I-JSON (RFC 7493) narrows it: grammar,
+/// escapes, UTF-8 (no byte-order mark, no lone surrogate escapes), one value and nothing after
+/// it, nesting at most `maximumDepth`. Only the values at the requested paths
 /// are turned into Swift values. On a hot path (a webhook body, a JWT's header and claims) this
 /// costs a fraction of `JSONSerialization` or `JSONDecoder`, which build everything.
 ///
 /// The document must be a JSON object. A path is a list of object keys from the root
 /// (`["issue", "fields", "project", "key"]`); paths through arrays are not supported. Keys are
-/// matched on their bytes (decoded only when escaped). When a key repeats, its last value wins.
+/// matched on their bytes (decoded only when escaped). When a key repeats, its last value wins,
+/// also for the paths below it.
 public struct JSONFieldReader: Sendable {
     /// A value found at a requested path.
     public enum Value: Sendable, Equatable {
@@ -51,29 +53,39 @@ public struct JSONFieldReader: Sendable {
 
     /// The requested paths as a tree of keys; node 0 is the root.
     struct Node: Sendable {
-        var children: [(key: [UInt8], name: String, node: Int)] = []
+        var children: [(key: [UInt8], node: Int)] = []
         /// The index of the path that ends here.
         var path: Int?
+        /// The paths that end at or below this node: forgotten when its key is seen again.
+        var pathsBelow: [Int] = []
     }
 
     private let paths: [[String]]
     private let nodes: [Node]
 
+    /// - Precondition: no path is empty, repeated, or a prefix of another (its value would hide
+    ///   the longer one's).
     public init(paths: [[String]]) {
         self.paths = paths
         var nodes = [Node()]
         for (index, path) in paths.enumerated() {
+            precondition(!path.isEmpty, "JSONFieldReader: an empty path")
             var current = 0
             for key in path {
-                if let child = nodes[current].children.first(where: { $0.name == key }) {
+                let bytes = Array(key.utf8)
+                precondition(nodes[current].path == nil, "JSONFieldReader: \(path) runs through another requested path")
+                nodes[current].pathsBelow.append(index)
+                if let child = nodes[current].children.first(where: { $0.key == bytes }) {
                     current = child.node
                 } else {
                     nodes.append(Node())
-                    nodes[current].children.append((Array(key.utf8), key, nodes.count - 1))
+                    nodes[current].children.append((bytes, nodes.count - 1))
                     current = nodes.count - 1
                 }
             }
+            precondition(nodes[current].path == nil && nodes[current].children.isEmpty, "JSONFieldReader: \(path) is repeated or a prefix of another path")
             nodes[current].path = index
+            nodes[current].pathsBelow.append(index)
         }
         self.nodes = nodes
     }
@@ -174,6 +186,9 @@ private struct Parser {
             let child: Int?
             if let node {
                 child = try matchingChild(of: node)
+                // A repeated key replaces everything its earlier value gave, as a parser building
+                // the whole tree would.
+                if let child { for path in nodes[child].pathsBelow { found[path] = nil } }
             } else {
                 try skipString()
                 child = nil
@@ -205,8 +220,8 @@ private struct Parser {
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
             // Escaped (or unterminated): decode it to compare.
-            let key = try string()
-            return children.first { $0.name == key }?.node
+            let key = Array(try string().utf8)
+            return children.first { $0.key == key }?.node
         }
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
         let match = children.first { $0.key.elementsEqual(raw) }?.node

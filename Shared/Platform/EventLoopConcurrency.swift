@@ -3,10 +3,10 @@ import NIOPosix
 
 /// Runs Swift concurrency's jobs on SwiftNIO's event loops instead of on a second thread pool.
 ///
-/// Hummingbird reads each request on an event loop and hands it to an async handler; with the
-/// default executor every request then crosses threads twice (event loop → cooperative pool →
-/// event loop). On a small machine those hops cost more than the handler itself (measured in
-/// `docs/benchmarks.md`, "Webhook receipt"). Nothing in Mailbridge blocks a concurrency thread:
+/// NIO reads each request on an event loop; work it hands to a task would, with the default
+/// executor, cross threads twice (event loop → cooperative pool → event loop). On a small machine
+/// those hops cost more than the work itself (measured in `docs/benchmarks.md`, "Webhook
+/// receipt"). Nothing in Mailbridge blocks a concurrency thread:
 /// libpq runs on per-connection dispatch queues, librdkafka and libcurl on their own threads.
 public enum EventLoopConcurrency {
     /// Installs the event loops as the global executor. Call it first in a service's `main`,

@@ -77,6 +77,16 @@ import Testing
         }
     }
 
+    @Test("a repeated key replaces what its earlier value gave below it; an escaped key matches only the same code points")
+    func repeatedAndEscapedKeys() throws {
+        let repeated = try read(#"{"issue": {"fields": {"project": {"key": "A"}}}, "issue": null, "webhookEvent": "e"}"#)
+        #expect(repeated[["issue", "fields", "project", "key"]] == nil)
+        #expect(repeated[["issue"]] == nil)
+        let kelvin = JSONFieldReader(paths: [["Key"]])
+        #expect(try kelvin.read(Array(#"{"\u212Aey": 1}"#.utf8))[["Key"]] == nil)
+        #expect(try kelvin.read(Array(#"{"\u004Bey": 2}"#.utf8))[["Key"]] == .integer(2))
+    }
+
     @Test("nesting deeper than the limit is refused instead of exhausting the stack")
     func depthLimit() {
         let deep = "{\"a\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"

@@ -32,14 +32,9 @@ enum Base64URL {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The bytes of unpadded base64url `text`; `nil` when it holds padding, a character outside
+    /// The bytes of unpadded base64url `input`; `nil` when it holds padding, a character outside
     /// the alphabet, an impossible length, or non-zero bits after the last byte (so each byte
     /// string has exactly one accepted spelling).
-    static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        decode(bytes: Array(text.utf8)[...])
-    }
-
-    /// The bytes of the unpadded base64url characters `input` (see `decode(_:)`).
     static func decode(bytes input: ArraySlice<UInt8>) -> [UInt8]? {
         guard input.count % 4 != 1 else { return nil }
         var output: [UInt8] = []

@@ -118,7 +118,7 @@ let package = Package(
 
         // Tests mirror the targets; TestSupport finds the servers the local stack started.
         .target(name: "TestSupport", dependencies: ["Kafka", "Curl", log], path: "Tests/TestSupport", swiftSettings: strictSettings),
-        tests(for: "Kafka", dependencies: ["TenantLanes"]),
+        tests(for: "Kafka", dependencies: ["TenantLanes", "CRdKafka"]),
         tests(for: "Postgres"),
         tests(for: "Curl"),
         tests(for: "TenantLanes"),

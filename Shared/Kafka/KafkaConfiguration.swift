@@ -1,3 +1,5 @@
+import CRdKafka
+
 /// Settings shared by producers, consumers and the admin client. Property names follow the
 /// librdkafka keys they set; `additional` is the escape hatch for any other key.
 public struct KafkaClientConfiguration: Sendable {
@@ -15,15 +17,22 @@ public struct KafkaClientConfiguration: Sendable {
     }
 
     var dictionary: [String: String] {
-        [
+        var settings = [
             "bootstrap.servers": bootstrapServers,
             "client.id": clientID,
             "socket.timeout.ms": String(socketTimeout.milliseconds),
+        ]
+        if Self.linkedLibraryPushesMetrics {
             // librdkafka 2.8 otherwise stalls `rd_kafka_destroy` for 1 s in about a third of
             // exits while pushing client metrics (KIP-714); we export our own metrics.
-            "enable.metrics.push": "false",
-        ]
+            settings["enable.metrics.push"] = "false"
+        }
+        return settings
     }
+
+    /// Whether the librdkafka this process runs with has client metrics push (KIP-714, 2.5.0):
+    /// older ones, such as Debian 12's 2.0.2, refuse the `enable.metrics.push` key.
+    static var linkedLibraryPushesMetrics: Bool { rd_kafka_version() >= 0x0205_0000 }
 }
 
 /// Producer settings. Defaults are the durable ones Mailbridge relies on: `acks=all` and

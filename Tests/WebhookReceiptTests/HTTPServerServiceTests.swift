@@ -79,9 +79,12 @@ import TestSupport
     func readTimeout() async throws {
         try await Self.withServer(readTimeout: .milliseconds(200)) { port in
             let start = ContinuousClock.now
-            let answer = try await RawHTTPClient.exchange(port: port, "POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf")
+            // The client would give up after 30 s; the server must close well before (the bound
+            // leaves room for a loaded machine).
+            let answer = try await RawHTTPClient.exchange(
+                port: port, "POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf", receiveTimeout: 30)
             #expect(answer.isEmpty)
-            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(ContinuousClock.now - start < .seconds(20))
         }
     }
 
@@ -100,12 +103,16 @@ import TestSupport
             })
         let task = Task { try await server.run() }
         try await running.wait(timeout: .seconds(10))
-        let stalled = Task { try await RawHTTPClient.exchange(port: port.withLock { $0 }, "POST /now HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf") }
+        let stalled = Task {
+            try await RawHTTPClient.exchange(
+                port: port.withLock { $0 }, "POST /now HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf", receiveTimeout: 30)
+        }
         try await Task.sleep(for: .milliseconds(200))
         let start = ContinuousClock.now
         task.cancel()
         _ = try? await task.value
-        #expect(ContinuousClock.now - start < .seconds(5))
+        // Without the close on cancellation, run() would wait for the client's 30 s timeout.
+        #expect(ContinuousClock.now - start < .seconds(20))
         #expect(try await stalled.value.isEmpty)
     }
 
@@ -159,19 +166,20 @@ enum RawHTTPClient {
 
     /// Runs the blocking exchange on a dispatch thread, so the tests' concurrency threads stay
     /// free for the server's tasks.
-    static func exchange(port: Int, _ request: String) async throws -> String {
+    /// - Parameter receiveTimeout: how long a read may wait before the exchange gives up.
+    static func exchange(port: Int, _ request: String, receiveTimeout: Int = 10) async throws -> String {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try blockingExchange(port: port, request) })
+                continuation.resume(with: Result { try blockingExchange(port: port, request, receiveTimeout: receiveTimeout) })
             }
         }
     }
 
-    private static func blockingExchange(port: Int, _ request: String) throws -> String {
+    private static func blockingExchange(port: Int, _ request: String, receiveTimeout: Int) throws -> String {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw RawHTTPClient.Failure(step: "socket()") }
         defer { close(descriptor) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -145,26 +145,7 @@ private struct Parser {
         case UInt8(ascii: "{"):
             try object(node: node.flatMap { nodes[$0].children.isEmpty ? nil : $0 }, depth: depth)
         case UInt8(ascii: "["):
-            position += 1
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                try value(node: nil, depth: depth + 1)
-                skipWhitespace()
-                guard position < bytes.count else { throw malformed("an array is not closed") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                } else if bytes[position] == UInt8(ascii: "]") {
-                    position += 1
-                    return
-                } else {
-                    throw malformed("expected , or ] in an array")
-                }
-            }
+            try elements(of: .array) { parser throws(JSONFieldReader.Malformed) in try parser.value(node: nil, depth: depth + 1) }
         case UInt8(ascii: "\""):
             try skipString()
         default:
@@ -173,42 +154,67 @@ private struct Parser {
     }
 
     mutating func object(node: Int?, depth: Int) throws(JSONFieldReader.Malformed) {
+        try elements(of: .object) { parser throws(JSONFieldReader.Malformed) in
+            // Only a key that a requested path names leads on; the others are checked and skipped.
+            let child: Int?
+            if let node {
+                child = try parser.matchingChild(of: node)
+                // A repeated key replaces everything its earlier value gave, as a parser building
+                // the whole tree would.
+                if let child { for path in parser.nodes[child].pathsBelow { parser.found[path] = nil } }
+            } else {
+                try parser.skipString()
+                child = nil
+            }
+            try parser.colon()
+            try parser.value(node: child, depth: depth + 1)
+        }
+    }
+
+    /// The two kinds of container, by their brackets.
+    enum Container {
+        case object, array
+
+        var close: UInt8 { self == .object ? UInt8(ascii: "}") : UInt8(ascii: "]") }
+        var name: String { self == .object ? "an object" : "an array" }
+    }
+
+    /// Reads a container whose opening bracket is at `position`: `element` reads each member
+    /// (for an object, from its key string through its value); this reads the separators.
+    mutating func elements(
+        of container: Container, _ element: (inout Parser) throws(JSONFieldReader.Malformed) -> Void
+    ) throws(JSONFieldReader.Malformed) {
         position += 1
         skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+        if position < bytes.count, bytes[position] == container.close {
             position += 1
             return
         }
         while true {
             skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw malformed("expected a key string") }
-            // Only a key that a requested path names leads on; the others are checked and skipped.
-            let child: Int?
-            if let node {
-                child = try matchingChild(of: node)
-                // A repeated key replaces everything its earlier value gave, as a parser building
-                // the whole tree would.
-                if let child { for path in nodes[child].pathsBelow { found[path] = nil } }
-            } else {
-                try skipString()
-                child = nil
+            if container == .object {
+                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw malformed("expected a key string") }
             }
+            try element(&self)
             skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw malformed("expected : after a key") }
-            position += 1
-            skipWhitespace()
-            try value(node: child, depth: depth + 1)
-            skipWhitespace()
-            guard position < bytes.count else { throw malformed("an object is not closed") }
+            guard position < bytes.count else { throw malformed("\(container.name) is not closed") }
             if bytes[position] == UInt8(ascii: ",") {
                 position += 1
-            } else if bytes[position] == UInt8(ascii: "}") {
+            } else if bytes[position] == container.close {
                 position += 1
                 return
             } else {
-                throw malformed("expected , or } in an object")
+                throw malformed("expected , or \(Character(Unicode.Scalar(container.close))) in \(container.name)")
             }
         }
+    }
+
+    /// Reads the `:` after an object's key, with the whitespace around it.
+    mutating func colon() throws(JSONFieldReader.Malformed) {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw malformed("expected : after a key") }
+        position += 1
+        skipWhitespace()
     }
 
     /// Reads a key and returns the child of `node` it names, comparing bytes unless the key has
@@ -235,55 +241,19 @@ private struct Parser {
         guard position < bytes.count else { throw malformed("a value is missing") }
         switch bytes[position] {
         case UInt8(ascii: "{"):
-            position += 1
             var members: [String: JSONFieldReader.Value] = [:]
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                return .object(members)
+            try elements(of: .object) { parser throws(JSONFieldReader.Malformed) in
+                let key = try parser.string()
+                try parser.colon()
+                members[key] = try parser.materialized(depth: depth + 1)
             }
-            while true {
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw malformed("expected a key string") }
-                let key = try string()
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw malformed("expected : after a key") }
-                position += 1
-                skipWhitespace()
-                members[key] = try materialized(depth: depth + 1)
-                skipWhitespace()
-                guard position < bytes.count else { throw malformed("an object is not closed") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                } else if bytes[position] == UInt8(ascii: "}") {
-                    position += 1
-                    return .object(members)
-                } else {
-                    throw malformed("expected , or } in an object")
-                }
-            }
+            return .object(members)
         case UInt8(ascii: "["):
-            position += 1
-            var elements: [JSONFieldReader.Value] = []
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return .array(elements)
+            var values: [JSONFieldReader.Value] = []
+            try elements(of: .array) { parser throws(JSONFieldReader.Malformed) in
+                values.append(try parser.materialized(depth: depth + 1))
             }
-            while true {
-                skipWhitespace()
-                elements.append(try materialized(depth: depth + 1))
-                skipWhitespace()
-                guard position < bytes.count else { throw malformed("an array is not closed") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                } else if bytes[position] == UInt8(ascii: "]") {
-                    position += 1
-                    return .array(elements)
-                } else {
-                    throw malformed("expected , or ] in an array")
-                }
-            }
+            return .array(values)
         case UInt8(ascii: "\""):
             return .string(try string())
         default:

@@ -21,6 +21,9 @@ public struct Secret: Sendable, CustomStringConvertible, CustomDebugStringConver
     /// The secret as text (invalid UTF-8 is repaired with replacement characters).
     public var revealed: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Whether `other` holds the same bytes (for caches that must notice a changed secret).
+    public func hasSameBytes(as other: Secret) -> Bool { bytes == other.bytes }
+
     public var description: String { "<redacted>" }
     public var debugDescription: String { "<redacted>" }
     public var customMirror: Mirror { Mirror(self, children: EmptyCollection<Mirror.Child>(), displayStyle: .struct) }

@@ -34,7 +34,8 @@ public struct JiraWebhookReceiver: Sendable {
         publisher: EventPublisher, hasher: PIIHasher, logger: Logger
     ) {
         authenticator = TenantAuthenticator(
-            tenants: tenants, verifier: ConnectTokenVerifier(clockSkew: configuration.clockSkew), basePath: configuration.basePath)
+            tenants: tenants, verifier: ConnectTokenVerifier(clockSkew: configuration.clockSkew), basePath: configuration.basePath,
+            verifiedTokens: VerifiedTokenCache())
         self.schemes = schemes
         self.publisher = publisher
         topic = configuration.topics.events

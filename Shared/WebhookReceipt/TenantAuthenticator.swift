@@ -20,6 +20,9 @@ struct TenantAuthenticator: Sendable {
     let tenants: TenantCache
     let verifier: ConnectTokenVerifier
     let basePath: String
+    /// Tokens verified before, reused while their secret, request and times still hold; nil
+    /// verifies every token in full.
+    var verifiedTokens: VerifiedTokenCache? = nil
 
     /// - Parameters:
     ///   - target: the request target as received (`/path?query`).
@@ -29,14 +32,17 @@ struct TenantAuthenticator: Sendable {
     func authenticate(
         method: String, target: String, authorization: String?, queryStringHash rule: ConnectTokenVerifier.QueryStringHashRule = .request
     ) async throws -> Outcome {
-        switch token(target: target, authorization: authorization) {
+        guard let text = JSONWebToken.token(authorization: authorization, target: target) else { return Self.noToken }
+        let key = VerifiedTokenCache.Key(token: text, method: method, target: target, rule: rule)
+        if let outcome = reusedVerification(key) { return outcome }
+        switch token(text) {
         case .failure(let refusal):
             return refusal.outcome
         case .success(let (token, issuer)):
             guard let (tenant, secret) = try await tenants.lookup(clientKey: issuer) else {
                 return .unknownTenant(clientKey: issuer)
             }
-            return verify(token, tenant: tenant, secret: secret, method: method, target: target, rule: rule)
+            return verify(token, tenant: tenant, secret: secret, key: key)
         }
     }
 
@@ -45,12 +51,15 @@ struct TenantAuthenticator: Sendable {
     func authenticateIfCached(
         method: String, target: String, authorization: String?, queryStringHash rule: ConnectTokenVerifier.QueryStringHashRule = .request
     ) -> Outcome? {
-        switch token(target: target, authorization: authorization) {
+        guard let text = JSONWebToken.token(authorization: authorization, target: target) else { return Self.noToken }
+        let key = VerifiedTokenCache.Key(token: text, method: method, target: target, rule: rule)
+        if let outcome = reusedVerification(key) { return outcome }
+        switch token(text) {
         case .failure(let refusal):
             return refusal.outcome
         case .success(let (token, issuer)):
             guard let (tenant, secret) = tenants.cached(clientKey: issuer) else { return nil }
-            return verify(token, tenant: tenant, secret: secret, method: method, target: target, rule: rule)
+            return verify(token, tenant: tenant, secret: secret, key: key)
         }
     }
 
@@ -58,11 +67,25 @@ struct TenantAuthenticator: Sendable {
         let outcome: Outcome
     }
 
-    /// The parsed HS256 token and its issuer, or the refusal.
-    private func token(target: String, authorization: String?) -> Result<(JSONWebToken, String), Refusal> {
-        guard let text = JSONWebToken.token(authorization: authorization, target: target) else {
-            return .failure(Refusal(outcome: .rejected(reason: "no JWT in Authorization or the jwt parameter")))
+    private static let noToken = Outcome.rejected(reason: "no JWT in Authorization or the jwt parameter")
+
+    /// The outcome of a token verified before for the same request, when its tenant is cached
+    /// with the same secret and its times still hold; nil means "verify it in full".
+    private func reusedVerification(_ key: VerifiedTokenCache.Key) -> Outcome? {
+        guard let held = verifiedTokens?.entry(for: key), let issuer = held.claims.iss,
+            let (tenant, secret) = tenants.cached(clientKey: issuer), secret.hasSameBytes(as: held.secret)
+        else { return nil }
+        let claims = held.claims
+        do {
+            try verifier.checkTimes(claims)
+        } catch {
+            return .rejected(reason: "\(error.reason.rawValue)")
         }
+        return .verified(tenant, claims)
+    }
+
+    /// The parsed HS256 token and its issuer, or the refusal.
+    private func token(_ text: String) -> Result<(JSONWebToken, String), Refusal> {
         let token: JSONWebToken
         do {
             token = try JSONWebToken(parsing: text)
@@ -78,13 +101,11 @@ struct TenantAuthenticator: Sendable {
         return .success((token, issuer))
     }
 
-    private func verify(
-        _ token: JSONWebToken, tenant: TenantRecord, secret: Secret, method: String, target: String,
-        rule: ConnectTokenVerifier.QueryStringHashRule
-    ) -> Outcome {
-        let request = CanonicalRequest(method: method, target: target, basePath: basePath)
+    private func verify(_ token: JSONWebToken, tenant: TenantRecord, secret: Secret, key: VerifiedTokenCache.Key) -> Outcome {
+        let request = CanonicalRequest(method: key.method, target: key.target, basePath: basePath)
         do {
-            let claims = try verifier.verify(token, sharedSecret: secret.revealed, request: request, queryStringHash: rule)
+            let claims = try verifier.verify(token, sharedSecret: secret.revealed, request: request, queryStringHash: key.rule)
+            verifiedTokens?.remember(claims, for: key, secret: secret)
             return .verified(tenant, claims)
         } catch {
             return .rejected(reason: "\(error.reason.rawValue)")

@@ -95,7 +95,10 @@ public struct ConnectTokenVerifier: Sendable {
         return token.claims
     }
 
-    func checkTimes(_ claims: JWTClaims, now: Date) throws(JiraAuthenticationError) {
+    /// Checks `exp` (required), `iat` (required) and `nbf` against `now`, with ``clockSkew``; for
+    /// claims whose signature was verified earlier.
+    /// - Throws: ``JiraAuthenticationError`` `missingClaim`, `expired` or `notYetValid`.
+    public func checkTimes(_ claims: JWTClaims, now: Date = Date()) throws(JiraAuthenticationError) {
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
         guard let exp = claims.exp else {
             throw JiraAuthenticationError(.missingClaim, "no \"exp\" claim")

@@ -1,5 +1,7 @@
+import Curl
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 import Testing
 import TestSupport
@@ -116,6 +118,58 @@ import TestSupport
         #expect(try await stalled.value.isEmpty)
     }
 
+    @Test("a graceful shutdown closes an idle keep-alive connection at once and a busy one after its answer")
+    func gracefulShutdown() async throws {
+        // The busy request is answered only once the shutdown has closed the idle connection.
+        let busyArrived = RunningSignal()
+        let idleClosed = RunningSignal()
+        let idleServed = RunningSignal()
+        var routes = WebhookRoutes()
+        routes.add(.GET, "/now") { _ in
+            idleServed.raise()
+            return .now(PlainResponse(status: .ok))
+        }
+        routes.add(.POST, "/later") { _ in
+            .later {
+                busyArrived.raise()
+                try? await idleClosed.wait(timeout: .seconds(20))
+                try? await Task.sleep(for: .milliseconds(200))
+                return PlainResponse(status: .created)
+            }
+        }
+        let running = RunningSignal()
+        let port = Mutex(0)
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let server = HTTPServerService(
+            host: "127.0.0.1", port: 0, routes: routes, maximumBodyBytes: 64, serverName: "test", logger: logger,
+            onServerRunning: { bound in
+                port.withLock { $0 = bound }
+                running.raise()
+            })
+        let group = ServiceGroup(services: [server], logger: logger)
+        let task = Task { try await group.run() }
+        try await running.wait(timeout: .seconds(10))
+        let bound = port.withLock { $0 }
+        // Neither client closes: each waits (30 s at most) for the server to.
+        let idle = Task { try await RawHTTPClient.exchange(port: bound, "GET /now HTTP/1.1\r\nHost: x\r\n\r\n", receiveTimeout: 30) }
+        let busy = Task {
+            try await RawHTTPClient.exchange(port: bound, "POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", receiveTimeout: 30)
+        }
+        try await busyArrived.wait(timeout: .seconds(10))
+        try await idleServed.wait(timeout: .seconds(10))
+        try await Task.sleep(for: .milliseconds(200))  // the idle answer is written
+        let start = ContinuousClock.now
+        await group.triggerGracefulShutdown()
+        // Without closing it, the idle connection would stay open for the client's 30 s.
+        #expect(RawHTTPClient.statusCodes(try await idle.value) == ["200"])
+        idleClosed.raise()
+        try await task.value
+        #expect(ContinuousClock.now - start < .seconds(20))
+        let answered = try await busy.value
+        #expect(RawHTTPClient.statusCodes(answered) == ["201"])
+        #expect(answered.lowercased().contains("connection: close"))
+    }
+
     @Test("a body over the limit is refused with 413 and the connection closed: by Content-Length, or when chunks pass it")
     func bodyLimit() async throws {
         try await Self.withServer(maximumBodyBytes: 64) { port in
@@ -130,6 +184,47 @@ import TestSupport
                 port: port, "POST /now HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n28\r\n\(chunk)\r\n0\r\n\r\n")
             #expect(fits.hasPrefix("HTTP/1.1 200 OK"))
             #expect(fits.hasSuffix("\r\n\r\n40"))
+        }
+    }
+
+    @Test("a refused body that is still being sent gets its 413 (raw socket and libcurl)")
+    func refusedBodyLingers() async throws {
+        try await Self.withServer(maximumBodyBytes: 64) { port in
+            let size = 4 * 1024 * 1024
+            let answer = try await RawHTTPClient.exchange(
+                port: port, "POST /now HTTP/1.1\r\nHost: x\r\nContent-Length: \(size)\r\n\r\n" + String(repeating: "a", count: size))
+            #expect(answer.hasPrefix("HTTP/1.1 413 Payload Too Large"))
+            #expect(RawHTTPClient.statusCodes(answer) == ["413"])
+            // libcurl reports a reset while it uploads as an error, not as the answer.
+            let request = HTTPRequest(
+                method: .post, url: URL(string: "http://127.0.0.1:\(port)/now")!, headers: ["Content-Type": "application/json"],
+                body: Array(repeating: UInt8(ascii: " "), count: 16 * 1024 * 1024))
+            #expect(try await TestHTTP.client.execute(request).status == 413)
+        }
+    }
+
+    @Test("Expect: 100-continue is answered before a body the route reads, not before a refused one")
+    func expectContinue() async throws {
+        try await Self.withServer(maximumBodyBytes: 64) { port in
+            let accepted = try await RawHTTPClient.exchange(
+                port: port, "POST /now HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
+            #expect(accepted.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK"))
+            #expect(accepted.hasSuffix("\r\n\r\n3"))
+            let refused = try await RawHTTPClient.exchange(
+                port: port, "POST /now HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 65\r\n\r\n")
+            #expect(RawHTTPClient.statusCodes(refused) == ["413"])
+            let unknown = try await RawHTTPClient.exchange(
+                port: port, "POST /nowhere HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc")
+            #expect(RawHTTPClient.statusCodes(unknown) == ["404"])
+        }
+    }
+
+    @Test("bytes that are not HTTP behind a .later request get 400 after its answer")
+    func garbageBehindLater() async throws {
+        try await Self.withServer { port in
+            let answer = try await RawHTTPClient.exchange(
+                port: port, "POST /later HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhiNOT HTTP AT ALL\r\n\r\n")
+            #expect(RawHTTPClient.statusCodes(answer) == ["201", "400"])
         }
     }
 

@@ -47,8 +47,8 @@ struct HTTPServerService: Service {
                 connections.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: readTimeout))
-                    // Response headers are ours (fixed names, numbers): no per-response validation.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true, withOutboundHeaderValidation: false)
+                    // NIO's decoder (llhttp); answers are encoded, ordered and limited by our handler.
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try channel.pipeline.syncOperations.addHandler(
                         WebhookHTTPHandler(routes: routes, maximumBodyBytes: maximumBodyBytes, serverName: serverName))
                 }

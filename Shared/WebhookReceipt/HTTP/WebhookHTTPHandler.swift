@@ -255,7 +255,12 @@ final class WebhookHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         buffer.writeStaticString("\r\n\r\n")
         buffer.writeBytes(response.body)
         guard closes else {
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            // Flushed after the event loop has handled every connection that was ready in this
+            // turn: the answers leave back to back, so a client sleeping on them is woken once per
+            // batch rather than once per answer (measured in docs/benchmarks.md).
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.eventLoop.execute { bound.value.flush() }
             return
         }
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)

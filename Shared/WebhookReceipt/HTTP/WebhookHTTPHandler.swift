@@ -48,6 +48,8 @@ final class WebhookHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readHeld = false
     /// NIO could not parse what followed the queued requests: 400 once they are answered.
     private var parseFailed = false
+    /// A flush of the answers written so far is scheduled for this turn of the event loop.
+    private var flushScheduled = false
     /// The server is shutting down gracefully: the answer owed (if any) closes the connection.
     private var quiescing = false
 
@@ -259,8 +261,14 @@ final class WebhookHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // turn: the answers leave back to back, so a client sleeping on them is woken once per
             // batch rather than once per answer (measured in docs/benchmarks.md).
             context.write(wrapOutboundOut(buffer), promise: nil)
-            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.eventLoop.execute { bound.value.flush() }
+            guard !flushScheduled else { return }
+            flushScheduled = true
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            context.eventLoop.execute {
+                let (handler, context) = bound.value
+                handler.flushScheduled = false
+                context.flush()
+            }
             return
         }
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)

@@ -163,10 +163,9 @@ struct MailSenderFailureTests {
     /// A loopback port nothing listens on (bound by Python, then released).
     static func closedPort() async throws -> Int {
         let script = "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()"
-        let (process, input, port) = try await SubprocessServer.start(["python3", "-c", script], name: "the port finder")
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return port
+        let finder = try await SubprocessServer.start(["python3", "-c", script], name: "the port finder")
+        await finder.stop()
+        return finder.port
     }
 }
 

@@ -9,8 +9,7 @@ import TestSupport
 final class ScriptedSMTPServer {
     let port: Int
     let directory: URL
-    private let process: Process
-    private let input: Pipe
+    private let server: SubprocessServer.Started
 
     static let script = #"""
 import asyncio, os, sys
@@ -53,9 +52,9 @@ asyncio.run(main())
     init() async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("scripted-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let started = try await SubprocessServer.start(
+        server = try await SubprocessServer.start(
             [Self.python, "-c", Self.script, directory.path], name: "the scripted SMTP server")
-        (process, input, port) = (started.process, started.input, started.port)
+        port = server.port
     }
 
     /// How many messages the server accepted for `recipient`.
@@ -64,10 +63,10 @@ asyncio.run(main())
         return (try? FileManager.default.contentsOfDirectory(atPath: folder.path).count) ?? 0
     }
 
+    /// Closes the server's input, so it ends; its folder goes once it has (without waiting here).
     func stop() {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: directory)
+        server.closeInput()
+        server.exit.whenExited { [directory] _ in try? FileManager.default.removeItem(at: directory) }
     }
 
     /// The project's Python (it has aiosmtpd).
@@ -83,8 +82,7 @@ asyncio.run(main())
 /// repeats), and counts the exchanges at `GET /count`.
 final class TokenEndpoint {
     let port: Int
-    private let process: Process
-    private let input: Pipe
+    private let server: SubprocessServer.Started
 
     static let script = #"""
 import http.server, json, sys, threading, urllib.parse
@@ -126,15 +124,15 @@ sys.stdin.read()
 """#
 
     init(refreshToken: String, clientSecret: String, tokens: [String]) async throws {
-        let started = try await SubprocessServer.start(
+        server = try await SubprocessServer.start(
             ["python3", "-c", Self.script, refreshToken, clientSecret] + tokens, name: "the OAuth token endpoint")
-        (process, input, port) = (started.process, started.input, started.port)
+        port = server.port
     }
 
     var url: String { "http://127.0.0.1:\(port)/token" }
 
+    /// Closes the endpoint's input, so it ends (without waiting here).
     func stop() {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        server.closeInput()
     }
 }

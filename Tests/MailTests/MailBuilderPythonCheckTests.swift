@@ -1,5 +1,6 @@
 import Foundation
 import Mail
+import TestSupport
 import Testing
 
 /// Python's `email` package (policy.default) as an independent judge: built mails must decode to
@@ -58,28 +59,23 @@ enum PythonMailReader {
                           "defects": defects, "parts": parts}))
         """#
 
-    static let isAvailable: Bool = (try? run(["-c", "import email.policy"], input: []))?.status == 0
-
-    static func run(_ arguments: [String], input: [UInt8]) throws -> (status: Int32, output: Data) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Python reads all of stdin before writing, so writing first cannot deadlock.
-        try stdin.fileHandleForWriting.write(contentsOf: Data(input))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+    /// Whether `python3` with the email package runs here; checked once.
+    static var isAvailable: Bool {
+        get async { await availability.value }
     }
 
-    static func read(_ bytes: [UInt8]) throws -> Reading {
-        let result = try run(["-c", script], input: bytes)
+    private static let availability = Task {
+        (try? await run(["-c", "import email.policy"], input: []))?.status == 0
+    }
+
+    /// Runs `python3` with `arguments` and `input` on its standard input, without blocking the
+    /// cooperative pool.
+    static func run(_ arguments: [String], input: [UInt8]) async throws -> ProcessRunner.Result {
+        try await ProcessRunner.run(["python3"] + arguments, input: Data(input))
+    }
+
+    static func read(_ bytes: [UInt8]) async throws -> Reading {
+        let result = try await run(["-c", script], input: bytes)
         try #require(result.status == 0, "python3 failed to read the message")
         return try JSONDecoder().decode(Reading.self, from: result.output)
     }
@@ -87,7 +83,7 @@ enum PythonMailReader {
 
 @Suite(
     "MailBuilder read back by Python's email package",
-    .enabled(if: PythonMailReader.isAvailable, "python3 with the email package is not installed; skipping the Python checks")
+    .enabled("python3 with the email package is not installed; skipping the Python checks") { await PythonMailReader.isAvailable }
 )
 struct MailBuilderPythonCheckTests {
     typealias Kit = MailBuilderKit
@@ -109,14 +105,14 @@ struct MailBuilderPythonCheckTests {
     ]
 
     @Test("subjects decode to exactly what was given", arguments: sampleSubjects)
-    func subjects(_ subject: String) throws {
-        let reading = try PythonMailReader.read(Array(try Kit.build(Kit.mail(subject: subject)).utf8))
+    func subjects(_ subject: String) async throws {
+        let reading = try await PythonMailReader.read(Array(try Kit.build(Kit.mail(subject: subject)).utf8))
         #expect(reading.header("Subject") == subject)
         #expect(reading.defects == [])
     }
 
     @Test("display names and addresses decode to exactly what was given")
-    func addresses() throws {
+    func addresses() async throws {
         var mail = Kit.mail()
         mail.from = MailAddress(displayName: "Lovelace, Ada (Jira)", address: "jira@example.com")
         mail.to = [
@@ -131,7 +127,7 @@ struct MailBuilderPythonCheckTests {
         ]
         mail.cc = (1...8).map { MailAddress(displayName: "Person \($0)", address: "person.\($0)@example.com") }
         mail.replyTo = [MailAddress(displayName: "Jira — Antworten", address: "reply+ABC-12@example.com")]
-        let reading = try PythonMailReader.read(Array(try Kit.build(mail).utf8))
+        let reading = try await PythonMailReader.read(Array(try Kit.build(mail).utf8))
         #expect(reading.from == [["Lovelace, Ada (Jira)", "jira@example.com"]])
         #expect(reading.to == mail.to.map { [$0.displayName ?? "", $0.address] })
         #expect(reading.cc == mail.cc.map { [$0.displayName ?? "", $0.address] })
@@ -140,7 +136,7 @@ struct MailBuilderPythonCheckTests {
     }
 
     @Test("text and HTML bodies decode to the text given, with CRLF line endings, in 7bit, quoted-printable and base64")
-    func bodies() throws {
+    func bodies() async throws {
         let texts = [
             "plain ASCII\nsecond line",
             "Grüße, a=b\n" + String(repeating: "x", count: 75) + "é\ntrailing space \ntab\t\n" + String(repeating: "w", count: 74) + "=end",
@@ -150,7 +146,7 @@ struct MailBuilderPythonCheckTests {
         ]
         for text in texts {
             let html = "<p>" + text + "</p>"
-            let reading = try PythonMailReader.read(Array(try Kit.build(Kit.mail(text: text, html: html)).utf8))
+            let reading = try await PythonMailReader.read(Array(try Kit.build(Kit.mail(text: text, html: html)).utf8))
             // Python keeps the CRLF line endings; the builder ends non-empty text with one.
             let expected = { (value: String) in
                 value.isEmpty ? "" : value.replacingOccurrences(of: "\n", with: "\r\n") + (value.hasSuffix("\n") ? "" : "\r\n")
@@ -163,13 +159,13 @@ struct MailBuilderPythonCheckTests {
     }
 
     @Test("mixed line endings come out as CRLF only")
-    func lineEndings() throws {
-        let reading = try PythonMailReader.read(Array(try Kit.build(Kit.mail(text: "a\r\nb\rc\nd")).utf8))
+    func lineEndings() async throws {
+        let reading = try await PythonMailReader.read(Array(try Kit.build(Kit.mail(text: "a\r\nb\rc\nd")).utf8))
         #expect(reading.parts.map(\.text) == ["a\r\nb\r\nc\r\nd\r\n"])
     }
 
     @Test("attachments and inline parts keep their bytes, filenames and Content-IDs")
-    func files() throws {
+    func files() async throws {
         let logo: [UInt8] = (0..<300).map { UInt8(($0 * 31) % 256) }
         let report = Array("name,value\nä,1\r\n=_boundary-looking=_\n".utf8)
         let binary: [UInt8] = (0..<5000).map { UInt8(($0 * 13 + 7) % 256) }
@@ -183,7 +179,7 @@ struct MailBuilderPythonCheckTests {
         mail.threading = MailThreading.forIssue("ABC-12", tenantID: "tenant-1", domain: "mail.example.com")
         mail.threading?.references = ["inbound@example.org"]
         let bytes = try Kit.builder.build(mail, date: Kit.date, messageID: "fixed@mail.example.com").bytes
-        let reading = try PythonMailReader.read(bytes)
+        let reading = try await PythonMailReader.read(bytes)
         #expect(
             reading.parts.map(\.type) == [
                 "multipart/mixed", "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/png", "text/csv",
@@ -209,13 +205,13 @@ struct MailBuilderPythonCheckTests {
     }
 
     @Test("non-ASCII extra header values decode to what was given")
-    func extraHeaders() throws {
+    func extraHeaders() async throws {
         var mail = Kit.mail()
         mail.extraHeaders = [
             OutboundHeader(name: "X-Jira-Project", value: "Zahlungsverkehr für Händler"),
             OutboundHeader(name: "X-Jira-Summary", value: String(repeating: "Straße ", count: 30) + "Ende"),
         ]
-        let reading = try PythonMailReader.read(Array(try Kit.build(mail).utf8))
+        let reading = try await PythonMailReader.read(Array(try Kit.build(mail).utf8))
         #expect(reading.header("X-Jira-Project") == "Zahlungsverkehr für Händler")
         #expect(reading.header("X-Jira-Summary") == String(repeating: "Straße ", count: 30) + "Ende")
         #expect(reading.defects == [])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 @testable import ObjectStorage
 
@@ -7,7 +8,8 @@ import Foundation
 /// query, and records every request (method, path, query) in a log file the test reads.
 ///
 /// The server exits when its standard input closes: when ``stop()`` runs or the test process ends.
-final class FaultyS3Server: @unchecked Sendable {
+/// Built on ``SubprocessServer``, whose port line it prints.
+final class FaultyS3Server: Sendable {
     /// One scripted reply.
     struct Reply: Encodable, Sendable {
         var status: Int
@@ -60,15 +62,13 @@ final class FaultyS3Server: @unchecked Sendable {
     }
 
     let baseURL: URL
-    private let process: Process
-    private let input: Pipe
+    private let server: SubprocessServer.Started
     private let logFile: URL
     private let directory: URL
 
-    private init(baseURL: URL, process: Process, input: Pipe, logFile: URL, directory: URL) {
-        self.baseURL = baseURL
-        self.process = process
-        self.input = input
+    private init(server: SubprocessServer.Started, logFile: URL, directory: URL) {
+        self.baseURL = URL(string: "http://127.0.0.1:\(server.port)")!
+        self.server = server
         self.logFile = logFile
         self.directory = directory
     }
@@ -79,41 +79,23 @@ final class FaultyS3Server: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let logFile = directory.appendingPathComponent("requests.jsonl")
         let rulesJSON = String(decoding: try JSONEncoder().encode(rules), as: UTF8.self)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, rulesJSON, logFile.path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let reader = output.fileHandleForReading
-        let text: String = try await withCheckedThrowingContinuation { continuation in
-            // Off Swift's cooperative pool: this read blocks.
-            Thread {
-                continuation.resume(with: Result {
-                    var line = Data()
-                    while !line.contains(UInt8(ascii: "\n")) {
-                        let chunk = reader.availableData
-                        guard !chunk.isEmpty else { throw FaultyServerError(message: "the fault-injecting S3 server exited before printing its port") }
-                        line.append(chunk)
-                    }
-                    return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                })
-            }.start()
-        }
-        guard let port = Int(text) else {
-            throw FaultyServerError(message: "the fault-injecting S3 server printed \(text) instead of its port")
-        }
-        return FaultyS3Server(baseURL: URL(string: "http://127.0.0.1:\(port)")!, process: process, input: input, logFile: logFile, directory: directory)
+        let server = try await SubprocessServer.start(
+            ["python3", "-c", script, rulesJSON, logFile.path], name: "the fault-injecting S3 server",
+            standardError: .nullDevice)
+        return FaultyS3Server(server: server, logFile: logFile, directory: directory)
     }
 
     /// Runs `body` with a server answering by `rules`, stopped afterwards.
     static func with<T>(_ rules: [Rule], _ body: (FaultyS3Server) async throws -> T) async throws -> T {
         let server = try await start(rules)
-        defer { server.stop() }
-        return try await body(server)
+        do {
+            let value = try await body(server)
+            await server.stop()
+            return value
+        } catch {
+            await server.stop()
+            throw error
+        }
     }
 
     /// Every request so far, in the order received (each is logged before it is answered).
@@ -137,10 +119,12 @@ final class FaultyS3Server: @unchecked Sendable {
         ))
     }
 
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+    /// Ends the server and waits (suspending, not blocking) until it has exited, so its port is
+    /// closed when this returns.
+    func stop() async {
+        server.closeInput()
+        if server.process.isRunning { server.process.terminate() }
+        _ = await server.exit.status
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -219,9 +203,4 @@ def watch_parent():
 threading.Thread(target=watch_parent, daemon=True).start()
 server.serve_forever()
 """#
-}
-
-struct FaultyServerError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

@@ -21,7 +21,7 @@ struct LargeObjectTests {
         let target = directory.appendingPathComponent("target.bin")
         let size: Int64 = 100 << 20
         try await writeRandomFile(source, size: size)
-        let expected = try sha256sum(source)
+        let expected = try await sha256sum(source)
 
         try await StoreFixture.withStore(kind) { store in
             let resetWorked = ProcessMemory.resetPeak()
@@ -36,7 +36,7 @@ struct LargeObjectTests {
             #expect(growth < bound, "peak RSS grew by \(growth >> 20) MiB for a \(size >> 20) MiB object")
             #expect(try await store.head(key: "large/100mib.bin")?.size == size)
         }
-        #expect(try sha256sum(target) == expected)
+        #expect(try await sha256sum(target) == expected)
     }
 
     /// Multipart upload of a 12 MB file in 5 MiB parts: three parts, the last one short.
@@ -59,7 +59,7 @@ struct LargeObjectTests {
             #expect(info.etag?.hasSuffix("-3") == true, "\(info.etag ?? "no ETag")")
             try await store.get(key: "multipart/12mb.bin", to: target)
             #expect(try Array(Data(contentsOf: target)) == bytes)
-            #expect(try sha256sum(target) == sha256sum(source))
+            #expect(try await sha256sum(target) == sha256sum(source))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// This process's resident memory, from `/proc/self/status`.
 enum ProcessMemory {
@@ -22,25 +23,19 @@ enum ProcessMemory {
     }
 }
 
-/// Runs `executable` with `arguments` and returns its standard output; fails on a nonzero exit.
-func runTool(_ executable: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw ObjectStorageTestFailure("\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+/// Runs `executable` with `arguments` (without blocking the cooperative pool) and returns its
+/// standard output; fails on a nonzero exit.
+func runTool(_ executable: String, _ arguments: [String]) async throws -> String {
+    let result = try await ProcessRunner.run(arguments, executable: URL(fileURLWithPath: executable))
+    guard result.status == 0 else {
+        throw ObjectStorageTestFailure("\(executable) \(arguments.joined(separator: " ")) exited with \(result.status): \(result.errorText)")
     }
-    return String(decoding: data, as: UTF8.self)
+    return String(decoding: result.output, as: UTF8.self)
 }
 
 /// The hex SHA-256 of a file, computed by `sha256sum`.
-func sha256sum(_ file: URL) throws -> String {
-    String(try runTool("/usr/bin/sha256sum", [file.path]).prefix(64))
+func sha256sum(_ file: URL) async throws -> String {
+    String(try await runTool("/usr/bin/sha256sum", [file.path]).prefix(64))
 }
 
 struct ObjectStorageTestFailure: Error, CustomStringConvertible {

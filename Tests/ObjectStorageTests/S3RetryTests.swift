@@ -126,7 +126,7 @@ struct S3RetryTests {
         // A port that was free a moment ago: nothing listens on it once the server has stopped.
         let server = try await FaultyS3Server.start([])
         let store = try server.store(maxAttempts: 2)
-        server.stop()
+        await server.stop()
         do {
             try await store.put(key: "nowhere", bytes: [1])
             Issue.record("the PUT succeeded")

@@ -1,15 +1,5 @@
 import Foundation
 
-/// Runs `work` on a thread of its own, so that blocking calls (waiting for a subprocess, reading
-/// a pipe) never hold one of the few threads of Swift's cooperative pool.
-public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread {
-            continuation.resume(with: Result { try work() })
-        }.start()
-    }
-}
-
 /// A test server run as a subprocess (a Python script, typically): it prints the port it listens
 /// on as its first line and runs until its standard input closes, so it ends with the tests.
 public enum SubprocessServer {
@@ -18,12 +8,34 @@ public enum SubprocessServer {
         public let description: String
     }
 
+    /// A started server.
+    public struct Started: Sendable {
+        /// The process (keep it, with `input`, for as long as the server should run).
+        public let process: Process
+        /// Its standard input: closing it stops the server.
+        public let input: Pipe
+        /// The port it printed.
+        public let port: Int
+        /// Its end, to await instead of `waitUntilExit()`.
+        public let exit: ProcessExit
+
+        /// Closes standard input, so the server ends on its own; does not wait for that.
+        public func closeInput() {
+            try? input.fileHandleForWriting.close()
+        }
+
+        /// Closes standard input and waits (suspending, not blocking) until the server has exited.
+        public func stop() async {
+            closeInput()
+            _ = await exit.status
+        }
+    }
+
     /// Starts `arguments` (through `/usr/bin/env`) and waits for the port on its first line.
-    /// - Parameter name: how errors name the server ("the HTTP test server").
-    /// - Returns: the process, its standard input (keep it: closing it stops the server) and the port.
-    public static func start(
-        _ arguments: [String], name: String, isolation: isolated (any Actor)? = #isolation
-    ) async throws -> (process: Process, input: Pipe, port: Int) {
+    /// - Parameters:
+    ///   - name: how errors name the server ("the HTTP test server").
+    ///   - standardError: where its standard error goes; the tests' own when nil.
+    public static func start(_ arguments: [String], name: String, standardError: FileHandle? = nil) async throws -> Started {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -31,6 +43,8 @@ public enum SubprocessServer {
         let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
+        if let standardError { process.standardError = standardError }
+        let exit = ProcessExit(of: process)
         try process.run()
         let reader = output.fileHandleForReading
         let text = try await offThePool {
@@ -43,6 +57,6 @@ public enum SubprocessServer {
             return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let port = Int(text) else { throw Failure(description: "\(name) printed \(text) instead of its port") }
-        return (process, input, port)
+        return Started(process: process, input: input, port: port, exit: exit)
     }
 }

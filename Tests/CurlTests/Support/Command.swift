@@ -1,28 +1,14 @@
 import Foundation
 import TestSupport
 
-/// Runs a command to its end (off the cooperative pool) and returns its standard output; fails
-/// when it exits non-zero.
+/// Runs a command to its end (without blocking the cooperative pool) and returns its standard
+/// output; fails when it exits non-zero.
 func runCommand(_ arguments: [String]) async throws -> String {
-    try await offThePool { try runCommandBlocking(arguments) }
-}
-
-private func runCommandBlocking(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw TestServerError(message: "\(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(errorText)")
+    let result = try await ProcessRunner.run(arguments)
+    guard result.status == 0 else {
+        throw TestServerError(message: "\(arguments.joined(separator: " ")) exited with \(result.status): \(result.errorText)")
     }
-    return String(decoding: data, as: UTF8.self)
+    return String(decoding: result.output, as: UTF8.self)
 }
 
 /// A loopback TCP port that nothing listens on (bound, then released).

@@ -49,10 +49,10 @@ actor HTTPTestServer {
             arguments += [certificate.path, key.path]
             self.certificate = certificate
         }
-        let (process, input, port) = try await SubprocessServer.start(arguments, name: "the HTTP test server")
-        let url = URL(string: "\(usesTLS ? "https" : "http")://127.0.0.1:\(port)")!
-        self.process = process
-        self.stdin = input
+        let server = try await SubprocessServer.start(arguments, name: "the HTTP test server")
+        let url = URL(string: "\(usesTLS ? "https" : "http")://127.0.0.1:\(server.port)")!
+        self.process = server.process
+        self.stdin = server.input
         self.baseURL = url
         return url
     }

@@ -20,10 +20,10 @@ actor JiraTestServer {
     }
 
     private func start() async throws -> URL {
-        let (process, input, port) = try await SubprocessServer.start(["python3", "-c", Self.script], name: "the Jira test server")
-        self.process = process
-        self.stdin = input
-        return URL(string: "http://127.0.0.1:\(port)")!
+        let server = try await SubprocessServer.start(["python3", "-c", Self.script], name: "the Jira test server")
+        self.process = server.process
+        self.stdin = server.input
+        return URL(string: "http://127.0.0.1:\(server.port)")!
     }
 }
 

@@ -259,15 +259,11 @@ enum RawHTTPClient {
         answer.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
     }
 
-    /// Runs the blocking exchange on a dispatch thread, so the tests' concurrency threads stay
-    /// free for the server's tasks.
+    /// Runs the blocking exchange on a thread of its own, so the tests' concurrency threads stay
+    /// free for the server's tasks (on Linux `DispatchQueue.global()` shares its threads with them).
     /// - Parameter receiveTimeout: how long a read may wait before the exchange gives up.
     static func exchange(port: Int, _ request: String, receiveTimeout: Int = 10) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try blockingExchange(port: port, request, receiveTimeout: receiveTimeout) })
-            }
-        }
+        try await offThePool { try blockingExchange(port: port, request, receiveTimeout: receiveTimeout) }
     }
 
     private static func blockingExchange(port: Int, _ request: String, receiveTimeout: Int) throws -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import ObjectStorage
 import Testing
+import TestSupport
 
 /// Large objects, one test at a time so that each one's memory measurement is its own.
 @Suite("Large objects", .serialized)
@@ -63,20 +64,23 @@ struct LargeObjectTests {
         }
     }
 
-    /// Fills `file` with `size` random bytes from `/dev/urandom`, 1 MiB at a time.
+    /// Fills `file` with `size` random bytes from `/dev/urandom`, 1 MiB at a time, on a thread of
+    /// its own: a hundred MiB of reads and writes would otherwise hold a cooperative thread.
     private func writeRandomFile(_ file: URL, size: Int64) async throws {
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-            throw ObjectStorageTestFailure("cannot create \(file.path)")
-        }
-        let output = try FileHandle(forWritingTo: file)
-        defer { try? output.close() }
-        let random = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/urandom"))
-        defer { try? random.close() }
-        var written: Int64 = 0
-        while written < size {
-            let chunk = try random.read(upToCount: Int(min(1 << 20, size - written))) ?? Data()
-            try output.write(contentsOf: chunk)
-            written += Int64(chunk.count)
+        try await offThePool {
+            guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+                throw ObjectStorageTestFailure("cannot create \(file.path)")
+            }
+            let output = try FileHandle(forWritingTo: file)
+            defer { try? output.close() }
+            let random = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/urandom"))
+            defer { try? random.close() }
+            var written: Int64 = 0
+            while written < size {
+                let chunk = try random.read(upToCount: Int(min(1 << 20, size - written))) ?? Data()
+                try output.write(contentsOf: chunk)
+                written += Int64(chunk.count)
+            }
         }
     }
 }

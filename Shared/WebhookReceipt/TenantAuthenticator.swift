@@ -32,13 +32,10 @@ struct TenantAuthenticator: Sendable {
     func authenticate(
         method: String, target: String, authorization: String?, queryStringHash rule: ConnectTokenVerifier.QueryStringHashRule = .request
     ) async throws -> Outcome {
-        guard let text = JSONWebToken.token(authorization: authorization, target: target) else { return Self.noToken }
-        let key = VerifiedTokenCache.Key(token: text, method: method, target: target, rule: rule)
-        if let outcome = reusedVerification(key) { return outcome }
-        switch token(text) {
-        case .failure(let refusal):
-            return refusal.outcome
-        case .success(let (token, issuer)):
+        switch begin(method: method, target: target, authorization: authorization, rule: rule) {
+        case .decided(let outcome):
+            return outcome
+        case .parsed(let token, let issuer, let key):
             guard let (tenant, secret) = try await tenants.lookup(clientKey: issuer) else {
                 return .unknownTenant(clientKey: issuer)
             }
@@ -51,13 +48,10 @@ struct TenantAuthenticator: Sendable {
     func authenticateIfCached(
         method: String, target: String, authorization: String?, queryStringHash rule: ConnectTokenVerifier.QueryStringHashRule = .request
     ) -> Outcome? {
-        guard let text = JSONWebToken.token(authorization: authorization, target: target) else { return Self.noToken }
-        let key = VerifiedTokenCache.Key(token: text, method: method, target: target, rule: rule)
-        if let outcome = reusedVerification(key) { return outcome }
-        switch token(text) {
-        case .failure(let refusal):
-            return refusal.outcome
-        case .success(let (token, issuer)):
+        switch begin(method: method, target: target, authorization: authorization, rule: rule) {
+        case .decided(let outcome):
+            return outcome
+        case .parsed(let token, let issuer, let key):
             guard let (tenant, secret) = tenants.cached(clientKey: issuer) else { return nil }
             return verify(token, tenant: tenant, secret: secret, key: key)
         }
@@ -67,7 +61,29 @@ struct TenantAuthenticator: Sendable {
         let outcome: Outcome
     }
 
-    private static let noToken = Outcome.rejected(reason: "no JWT in Authorization or the jwt parameter")
+    /// How far a request gets without its tenant's secret.
+    private enum Beginning {
+        /// No token, a malformed one, or one verified before that is still good or has expired.
+        case decided(Outcome)
+        /// A well-formed HS256 token whose issuer must be looked up and checked.
+        case parsed(JSONWebToken, issuer: String, key: VerifiedTokenCache.Key)
+    }
+
+    private func begin(
+        method: String, target: String, authorization: String?, rule: ConnectTokenVerifier.QueryStringHashRule
+    ) -> Beginning {
+        guard let text = JSONWebToken.token(authorization: authorization, target: target) else {
+            return .decided(.rejected(reason: "no JWT in Authorization or the jwt parameter"))
+        }
+        let key = VerifiedTokenCache.Key(token: text, method: method, target: target, rule: rule)
+        if let outcome = reusedVerification(key) { return .decided(outcome) }
+        switch token(text) {
+        case .failure(let refusal):
+            return .decided(refusal.outcome)
+        case .success(let (token, issuer)):
+            return .parsed(token, issuer: issuer, key: key)
+        }
+    }
 
     /// The outcome of a token verified before for the same request, when its tenant is cached
     /// with the same secret and its times still hold; nil means "verify it in full".

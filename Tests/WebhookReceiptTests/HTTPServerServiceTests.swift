@@ -25,20 +25,39 @@ import TestSupport
                 return PlainResponse(status: .created, body: request.body)
             }
         }
+        var (server, boundPort) = makeServer(routes: routes, maximumBodyBytes: maximumBodyBytes)
+        server.readTimeout = .nanoseconds(Int64(readTimeout / .nanoseconds(1)))
+        let task = Task { [server] in try await server.run() }
+        defer { task.cancel() }
+        try await body(try await boundPort())
+    }
+
+    static let quietLogger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// A server for `routes` on a free loopback port, not started yet, and a function that waits
+    /// until it runs and returns its port.
+    static func makeServer(
+        routes: WebhookRoutes, maximumBodyBytes: Int = 64
+    ) -> (HTTPServerService, boundPort: @Sendable () async throws -> Int) {
         let running = RunningSignal()
-        let port = Mutex(0)
-        var server = HTTPServerService(
-            host: "127.0.0.1", port: 0, routes: routes, maximumBodyBytes: maximumBodyBytes, serverName: "test",
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        let port = BoundPort()
+        let server = HTTPServerService(
+            host: "127.0.0.1", port: 0, routes: routes, maximumBodyBytes: maximumBodyBytes, serverName: "test", logger: quietLogger,
             onServerRunning: { bound in
-                port.withLock { $0 = bound }
+                port.set(bound)
                 running.raise()
             })
-        server.readTimeout = .nanoseconds(Int64(readTimeout / .nanoseconds(1)))
-        let task = Task { try await server.run() }
-        defer { task.cancel() }
-        try await running.wait(timeout: .seconds(10))
-        try await body(port.withLock { $0 })
+        return (server, {
+            try await running.wait(timeout: .seconds(10))
+            return port.value
+        })
+    }
+
+    /// The port a server reported once it was bound.
+    final class BoundPort: Sendable {
+        private let port = Mutex(0)
+        func set(_ value: Int) { port.withLock { $0 = value } }
+        var value: Int { port.withLock { $0 } }
     }
 
     @Test("pipelined requests are answered in order, a .later answer before the .now one after it")
@@ -94,20 +113,12 @@ import TestSupport
     func cancellationClosesConnections() async throws {
         var routes = WebhookRoutes()
         routes.add(.POST, "/now") { _ in .now(PlainResponse(status: .ok)) }
-        let running = RunningSignal()
-        let port = Mutex(0)
-        let server = HTTPServerService(
-            host: "127.0.0.1", port: 0, routes: routes, maximumBodyBytes: 64, serverName: "test",
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-            onServerRunning: { bound in
-                port.withLock { $0 = bound }
-                running.raise()
-            })
+        let (server, boundPort) = Self.makeServer(routes: routes)
         let task = Task { try await server.run() }
-        try await running.wait(timeout: .seconds(10))
+        let port = try await boundPort()
         let stalled = Task {
             try await RawHTTPClient.exchange(
-                port: port.withLock { $0 }, "POST /now HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf", receiveTimeout: 30)
+                port: port, "POST /now HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhalf", receiveTimeout: 30)
         }
         try await Task.sleep(for: .milliseconds(200))
         let start = ContinuousClock.now
@@ -137,19 +148,10 @@ import TestSupport
                 return PlainResponse(status: .created)
             }
         }
-        let running = RunningSignal()
-        let port = Mutex(0)
-        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        let server = HTTPServerService(
-            host: "127.0.0.1", port: 0, routes: routes, maximumBodyBytes: 64, serverName: "test", logger: logger,
-            onServerRunning: { bound in
-                port.withLock { $0 = bound }
-                running.raise()
-            })
-        let group = ServiceGroup(services: [server], logger: logger)
+        let (server, boundPort) = Self.makeServer(routes: routes)
+        let group = ServiceGroup(services: [server], logger: Self.quietLogger)
         let task = Task { try await group.run() }
-        try await running.wait(timeout: .seconds(10))
-        let bound = port.withLock { $0 }
+        let bound = try await boundPort()
         // Neither client closes: each waits (30 s at most) for the server to.
         let idle = Task { try await RawHTTPClient.exchange(port: bound, "GET /now HTTP/1.1\r\nHost: x\r\n\r\n", receiveTimeout: 30) }
         let busy = Task {

@@ -21,6 +21,14 @@ public struct TenantCipher: Sendable {
         return try SealedBox.seal(plaintext, key: key.key, keyID: key.id, tenant: tenant, purpose: purpose)
     }
 
+    /// `seal` without suspending: nil when the tenant's active key is not cached (then use
+    /// `seal`, which reads or creates it).
+    /// - Throws: `EncryptionError`.
+    public func sealWithCachedKey(_ plaintext: [UInt8], tenant: String, purpose: String) throws -> [UInt8]? {
+        guard let key = keys.cachedActiveKey(for: tenant) else { return nil }
+        return try SealedBox.seal(plaintext, key: key.key, keyID: key.id, tenant: tenant, purpose: purpose)
+    }
+
     /// Decrypts a value sealed by `seal` for the same tenant and purpose, with the key it names.
     /// - Throws: `EncryptionError` with kind `.malformed` (not a sealed box, truncated),
     ///   `.unknownKey` (the key is gone: shredded, or never the tenant's), or

@@ -1,5 +1,6 @@
 import Logging
 import Postgres
+import Synchronization
 
 /// Per-tenant data keys, stored in Postgres wrapped with a key-encryption key (KEK).
 ///
@@ -15,7 +16,8 @@ import Postgres
 /// - `rewrap(with:)` re-wraps every key under a new KEK version without changing any data key,
 ///   so no ciphertext needs re-encrypting.
 ///
-/// Keys are cached in memory for `cacheLifetime`. Deleted rows may linger in the database's WAL
+/// Keys are cached in memory for `cacheLifetime`; `cachedActiveKey(for:)` reads that cache
+/// without a hop onto the actor, for callers that must not suspend. Deleted rows may linger in the database's WAL
 /// and backups, but only wrapped: destroying a retired KEK after `rewrap` makes those copies
 /// useless too.
 public actor TenantKeyStore {
@@ -25,7 +27,8 @@ public actor TenantKeyStore {
     private var ring: KeyEncryptionKeyRing
     /// The ring being replaced while `rewrap` runs, so keys not yet re-wrapped still open.
     private var previousRing: KeyEncryptionKeyRing?
-    private var cache: [CacheKey: CachedKey] = [:]
+    /// Behind a lock rather than the actor, so `cachedActiveKey(for:)` needs no hop.
+    private let cache = Mutex<[CacheKey: CachedKey]>([:])
     /// Bumped when a tenant rotates or shreds; a lookup started under an older generation does
     /// not fill the cache, so a key read just before `shred` is never cached after it.
     private var generations: [String: UInt64] = [:]
@@ -35,13 +38,13 @@ public actor TenantKeyStore {
     /// Rows re-wrapped per query in `rewrap`.
     private static let rewrapBatchSize = 500
 
-    private struct CacheKey: Hashable {
+    private struct CacheKey: Hashable, Sendable {
         let tenant: String
         /// nil for "the active key".
         let keyID: String?
     }
 
-    private struct CachedKey {
+    private struct CachedKey: Sendable {
         let key: TenantKey
         let expires: ContinuousClock.Instant
     }
@@ -83,6 +86,13 @@ public actor TenantKeyStore {
         }
         remember(key, as: cacheKey, generation: generation)
         return key
+    }
+
+    /// The tenant's active key when it is cached and fresh, without suspending; nil otherwise
+    /// (then `activeKey(for:)` reads or creates it). A `shred` or `rotate` in this process
+    /// empties the cache before it touches the database, so no shredded key is returned after it.
+    public nonisolated func cachedActiveKey(for tenant: String) -> TenantKey? {
+        cached(CacheKey(tenant: tenant, keyID: nil))
     }
 
     /// The tenant's key with `id`, active or retired.
@@ -167,7 +177,7 @@ public actor TenantKeyStore {
         if let tenant {
             forget(tenant)
         } else {
-            cache.removeAll()
+            cache.withLock { $0.removeAll() }
             for tenant in generations.keys { generations[tenant, default: 0] &+= 1 }
         }
     }
@@ -187,27 +197,31 @@ public actor TenantKeyStore {
         return TenantKey(tenant: tenant, id: row.keyID, key: bytes)
     }
 
-    private func cached(_ cacheKey: CacheKey) -> TenantKey? {
-        guard let entry = cache[cacheKey] else { return nil }
-        guard entry.expires > .now else {
-            cache[cacheKey] = nil
-            return nil
+    private nonisolated func cached(_ cacheKey: CacheKey) -> TenantKey? {
+        cache.withLock { cache in
+            guard let entry = cache[cacheKey] else { return nil }
+            guard entry.expires > .now else {
+                cache[cacheKey] = nil
+                return nil
+            }
+            return entry.key
         }
-        return entry.key
     }
 
     private func remember(_ key: TenantKey, as cacheKey: CacheKey, generation: UInt64) {
         guard generations[cacheKey.tenant, default: 0] == generation else { return }
-        if cache.count >= Self.maximumCachedKeys { cache.removeAll() }
         let expires = ContinuousClock.now + cacheLifetime
-        cache[cacheKey] = CachedKey(key: key, expires: expires)
-        // The active key is also valid by id; caching both saves a query when opening.
-        cache[CacheKey(tenant: cacheKey.tenant, keyID: key.id)] = CachedKey(key: key, expires: expires)
+        cache.withLock { cache in
+            if cache.count >= Self.maximumCachedKeys { cache.removeAll() }
+            cache[cacheKey] = CachedKey(key: key, expires: expires)
+            // The active key is also valid by id; caching both saves a query when opening.
+            cache[CacheKey(tenant: cacheKey.tenant, keyID: key.id)] = CachedKey(key: key, expires: expires)
+        }
     }
 
     private func forget(_ tenant: String) {
         generations[tenant, default: 0] &+= 1
-        cache = cache.filter { $0.key.tenant != tenant }
+        cache.withLock { cache in cache = cache.filter { $0.key.tenant != tenant } }
     }
 
     /// `dk-` and 16 hex digits from the system's secure generator.

@@ -18,6 +18,25 @@ struct TenantCipherTests {
         }
     }
 
+    @Test("sealing without suspending needs the cached active key: none before first use, the rotated one after rotate, none after shred")
+    func sealWithCachedKey() async throws {
+        try await EncryptionFixture.with { fixture in
+            let tenant = uniqueTenant()
+            #expect(try fixture.cipher.sealWithCachedKey([1, 2], tenant: tenant, purpose: "p") == nil)
+            let key = try await fixture.store.activeKey(for: tenant)
+            let box = try #require(try fixture.cipher.sealWithCachedKey([1, 2], tenant: tenant, purpose: "p"))
+            #expect(keyID(ofBox: box) == key.id)
+            #expect(try await fixture.cipher.open(box, tenant: tenant, purpose: "p") == [1, 2])
+            let rotated = try await fixture.store.rotate(tenant)
+            #expect(try fixture.cipher.sealWithCachedKey([3], tenant: tenant, purpose: "p") == nil)
+            _ = try await fixture.store.activeKey(for: tenant)
+            #expect(keyID(ofBox: try #require(try fixture.cipher.sealWithCachedKey([3], tenant: tenant, purpose: "p"))) == rotated.id)
+            try await fixture.store.shred(tenant)
+            #expect(fixture.store.cachedActiveKey(for: tenant) == nil)
+            #expect(try fixture.cipher.sealWithCachedKey([4], tenant: tenant, purpose: "p") == nil)
+        }
+    }
+
     @Test("a value opened as another tenant or for another purpose fails")
     func wrongTenantOrPurpose() async throws {
         try await EncryptionFixture.with { fixture in

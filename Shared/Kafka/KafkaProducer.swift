@@ -86,9 +86,17 @@ public final class KafkaProducer: Service, Sendable {
 
     private func sendOnce(_ message: KafkaProducerMessage) async throws -> KafkaDeliveryReport {
         try await withCheckedThrowingContinuation { continuation in
-            if let error = enqueue(message, to: DeliveryReceiver(.single(continuation))) {
-                continuation.resume(throwing: error)
-            }
+            send(message) { continuation.resume(with: $0.mapError { $0 }) }
+        }
+    }
+
+    /// Sends one record without waiting: `onDelivery` is called exactly once, with the broker's
+    /// acknowledgement or the failure. A record that could not be queued (the local queue is
+    /// full, the producer is shut down) fails at once, on the caller's thread; otherwise the
+    /// report comes on the producer's poll thread, so `onDelivery` must be quick and not block.
+    public func send(_ message: KafkaProducerMessage, onDelivery: @escaping @Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void) {
+        if let error = enqueue(message, to: DeliveryReceiver(.callback(onDelivery))) {
+            onDelivery(.failure(error))
         }
     }
 
@@ -189,11 +197,11 @@ public final class KafkaProducer: Service, Sendable {
     }
 }
 
-/// Where one record's delivery report goes: the continuation of a single `send`, or a slot of
-/// a batch.
+/// Where one record's delivery report goes: the callback of a single `send`, or a slot of a
+/// batch.
 private final class DeliveryReceiver: Sendable {
     enum Target: Sendable {
-        case single(CheckedContinuation<KafkaDeliveryReport, any Error>)
+        case callback(@Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void)
         case batch(KafkaBatchCollector, index: Int)
     }
 
@@ -202,7 +210,7 @@ private final class DeliveryReceiver: Sendable {
 
     func deliver(_ result: Result<KafkaDeliveryReport, KafkaError>) {
         switch target {
-        case .single(let continuation): continuation.resume(with: result.mapError { $0 })
+        case .callback(let onDelivery): onDelivery(result)
         case .batch(let collector, let index): collector.record(result, at: index)
         }
     }

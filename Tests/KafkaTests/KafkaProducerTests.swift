@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Synchronization
 import Testing
 
 @Suite("Kafka producer and admin", .serialized)
@@ -83,6 +84,29 @@ struct KafkaProducerTests {
         await #expect(throws: KafkaError.self) {
             try await producer.send(KafkaProducerMessage(topic: "any", key: nil, value: []))
         }
+    }
+
+    @Test("the callback send reports each acknowledgement once; after shutdown it fails at once, on the caller's thread")
+    func callbackSend() async throws {
+        let broker = try KafkaTestBroker()
+        let topic = try await broker.makeTopic(partitions: 1)
+        let producer = try broker.producer()
+        let (reports, reported) = AsyncStream<Result<KafkaDeliveryReport, KafkaError>>.makeStream()
+        for index in 0..<3 {
+            producer.send(KafkaProducerMessage(topic: topic, key: "tenant-d".bytes, value: "\(index)".bytes)) { reported.yield($0) }
+        }
+        var offsets = [Int64]()
+        for await result in reports {
+            offsets.append(try result.get().offset)
+            if offsets.count == 3 { break }
+        }
+        #expect(offsets == [0, 1, 2])
+        await producer.shutdown()
+        let late = Mutex<[Result<KafkaDeliveryReport, KafkaError>]>([])
+        producer.send(KafkaProducerMessage(topic: topic, key: nil, value: [])) { result in late.withLock { $0.append(result) } }
+        let results = late.withLock { $0 }
+        #expect(results.count == 1)
+        #expect(results.allSatisfy { if case .failure = $0 { true } else { false } })
     }
 
     @Test("an unknown setting is rejected with the key named")

@@ -11,39 +11,53 @@ public enum Deadline {
     }
 
     public static func run<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        let slot = ResumeOnce<T>()
-        return try await withCheckedThrowingContinuation { continuation in
-            slot.install(continuation)
-            let timer = DeadlineTimer.shared.schedule(at: .now + limit) {
-                slot.resume(with: .failure(Exceeded(limit: limit)))
-            }
-            Task {
-                let result: Result<T, any Error>
-                do {
-                    result = .success(try await work())
-                } catch {
-                    result = .failure(error)
+        try await withCheckedThrowingContinuation { continuation in
+            race(within: limit) { done in
+                Task {
+                    do {
+                        done(.success(try await work()))
+                    } catch {
+                        done(.failure(error))
+                    }
                 }
-                DeadlineTimer.shared.cancel(timer)
-                slot.resume(with: result)
-            }
+            } onDone: { continuation.resume(with: $0) }
         }
     }
 }
 
-/// A continuation resumed by whichever of several racers comes first; the others are ignored.
-final class ResumeOnce<T: Sendable>: Sendable {
-    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+extension Deadline {
+    /// The callback form of `run`, for callers that must not suspend: `start` begins the work
+    /// and calls its callback once with the result; `onDone` is called exactly once, with that
+    /// result or with `Exceeded` once `limit` passes (up to one `DeadlineTimer` tick later),
+    /// whichever comes first, on the thread that brought it.
+    public static func race<T: Sendable>(
+        within limit: Duration, _ start: (@escaping @Sendable (Result<T, any Error>) -> Void) -> Void,
+        onDone: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        let once = ReportOnce(onDone)
+        let timer = DeadlineTimer.shared.schedule(at: .now + limit) {
+            once.report(.failure(Exceeded(limit: limit)))
+        }
+        start { result in
+            DeadlineTimer.shared.cancel(timer)
+            once.report(result)
+        }
+    }
+}
 
-    func install(_ continuation: CheckedContinuation<T, any Error>) {
-        self.continuation.withLock { $0 = continuation }
+/// A callback called by whichever of several racers comes first; the others are ignored.
+final class ReportOnce<T: Sendable>: Sendable {
+    private let callback: Mutex<(@Sendable (Result<T, any Error>) -> Void)?>
+
+    init(_ callback: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        self.callback = Mutex(callback)
     }
 
-    func resume(with result: Result<T, any Error>) {
-        let waiting = continuation.withLock { slot -> CheckedContinuation<T, any Error>? in
+    func report(_ result: Result<T, any Error>) {
+        let waiting = callback.withLock { slot in
             defer { slot = nil }
             return slot
         }
-        waiting?.resume(with: result)
+        waiting?(result)
     }
 }

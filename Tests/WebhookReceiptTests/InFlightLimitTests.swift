@@ -37,4 +37,21 @@ import Testing
         }
         finish.finish()
     }
+
+    @Test("race: the first report wins, once; a start that never reports gives up at the deadline")
+    func race() async throws {
+        let (results, report) = AsyncStream<Result<Int, any Error>>.makeStream()
+        Deadline.race(within: .seconds(5)) { done in
+            done(.success(1))
+            done(.success(2))
+        } onDone: { report.yield($0) }
+        Deadline.race(within: .milliseconds(100)) { (_: @escaping @Sendable (Result<Int, any Error>) -> Void) in
+        } onDone: { report.yield($0) }
+        var iterator = results.makeAsyncIterator()
+        #expect(try #require(await iterator.next()).get() == 1)
+        let late = try #require(await iterator.next())
+        #expect(throws: Deadline.Exceeded.self) { try late.get() }
+        report.finish()
+        #expect(await iterator.next() == nil)
+    }
 }

@@ -31,8 +31,50 @@ public struct EventPublisher: Sendable {
         do {
             sealed = try await cipher.seal(body, tenant: tenant, purpose: purpose)
         } catch {
-            throw MessagingError("sealing a \(type) event for \(topic) failed: \(error)", isTransient: true)
+            throw Self.sealingFailed(type: type, topic: topic, error)
         }
+        let (envelope, message) = try record(topic: topic, tenant: tenant, type: type, id: id, sealed: sealed, traceparent: traceparent)
+        let producer = self.producer
+        do {
+            _ = try await Deadline.run(within: deadline) { try await producer.send(message) }
+        } catch {
+            throw Self.notAcknowledged(topic: topic, error)
+        }
+        return envelope
+    }
+
+    /// `publish` without suspending, for a caller on an event loop: when the tenant's key is
+    /// cached, seals the event and hands the record to the producer on the caller's thread, and
+    /// returns true; `onDone` is then called exactly once, with the envelope once the broker
+    /// acknowledged it, or with the error `publish` would throw (a full local queue fails at once
+    /// instead of waiting). Returns false, calling nothing, when the key is not cached: then use
+    /// `publish`.
+    public func publishWithCachedKey(
+        topic: String, purpose: String, tenant: String, type: String, id: String, body: [UInt8], traceparent: String? = nil,
+        onDone: @escaping @Sendable (Result<EventEnvelope, MessagingError>) -> Void
+    ) -> Bool {
+        let envelope: EventEnvelope
+        let message: KafkaProducerMessage
+        do {
+            guard let sealed = try cipher.sealWithCachedKey(body, tenant: tenant, purpose: purpose) else { return false }
+            (envelope, message) = try record(topic: topic, tenant: tenant, type: type, id: id, sealed: sealed, traceparent: traceparent)
+        } catch {
+            onDone(.failure(Self.sealingFailed(type: type, topic: topic, error)))
+            return true
+        }
+        let producer = self.producer
+        Deadline.race(within: deadline) { delivered in
+            producer.send(message) { delivered($0.mapError { $0 }) }
+        } onDone: { result in
+            onDone(result.map { _ in envelope }.mapError { Self.notAcknowledged(topic: topic, $0) })
+        }
+        return true
+    }
+
+    /// The envelope of a sealed event and the record that carries it, keyed by the tenant.
+    private func record(
+        topic: String, tenant: String, type: String, id: String, sealed: [UInt8], traceparent: String?
+    ) throws -> (EventEnvelope, KafkaProducerMessage) {
         let envelope = EventEnvelope(id: id, tenant: tenant, type: type, at: Date(), sealedBody: sealed)
         let message = KafkaProducerMessage(
             topic: topic, key: Array(tenant.utf8), value: try envelope.json(),
@@ -40,13 +82,15 @@ public struct EventPublisher: Sendable {
                 KafkaHeader(key: "content-type", value: Array("application/json".utf8)),
                 KafkaHeader(key: "traceparent", value: Array((traceparent ?? Self.newTraceparent()).utf8)),
             ])
-        let producer = self.producer
-        do {
-            _ = try await Deadline.run(within: deadline) { try await producer.send(message) }
-        } catch {
-            throw MessagingError("producing to \(topic) was not acknowledged: \(error)", isTransient: true)
-        }
-        return envelope
+        return (envelope, message)
+    }
+
+    private static func sealingFailed(type: String, topic: String, _ error: any Error) -> MessagingError {
+        MessagingError("sealing a \(type) event for \(topic) failed: \(error)", isTransient: true)
+    }
+
+    private static func notAcknowledged(topic: String, _ error: any Error) -> MessagingError {
+        MessagingError("producing to \(topic) was not acknowledged: \(error)", isTransient: true)
     }
 
     /// A W3C `traceparent` starting a new trace: random trace and span ids, sampled.

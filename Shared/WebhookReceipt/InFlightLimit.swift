@@ -12,13 +12,23 @@ final class InFlightLimit: Sendable {
 
     /// Runs `body` when under the bound; returns nil without running it otherwise.
     func run<T: Sendable>(_ body: () async throws -> T) async rethrows -> T? {
-        let entered = current.withLock { count -> Bool in
+        guard enter() else { return nil }
+        defer { leave() }
+        return try await body()
+    }
+
+    /// Takes a place when under the bound (then `leave()` must follow exactly once); false when
+    /// the bound is reached.
+    func enter() -> Bool {
+        current.withLock { count -> Bool in
             guard count < maximum else { return false }
             count += 1
             return true
         }
-        guard entered else { return nil }
-        defer { current.withLock { $0 -= 1 } }
-        return try await body()
+    }
+
+    /// Gives back a place taken by `enter()`.
+    func leave() {
+        current.withLock { $0 -= 1 }
     }
 }

@@ -60,14 +60,17 @@ public struct JiraWebhookReceiver: Sendable {
         return await finish(decide(authentication, deliveryIdentifier: deliveryIdentifier, body: body), traceparent: traceparent, body: body)
     }
 
-    /// The same handling, answered at once when it needs no I/O: a refused token, or a cached
-    /// tenant whose event is dropped. Otherwise the returned work does the rest (the tenant
-    /// look-up, the produce) and must be awaited.
+    /// The same handling without suspending the caller (an event loop): answered at once when it
+    /// needs no I/O (a refused token, a cached tenant whose event is dropped); otherwise the
+    /// returned work does the rest. With the tenant and its key cached, that work seals and
+    /// produces on the caller's thread and reports from the broker's acknowledgement, with no
+    /// task; else (the tenant or key to be read from the database) it runs `receive`'s steps in
+    /// a task.
     public func receiveWithoutWaiting(
         target: String, authorization: String?, deliveryIdentifier: String?, traceparent: String?, body: [UInt8]
     ) -> PendingOutcome {
         guard let authentication = authenticator.authenticateIfCached(method: "POST", target: target, authorization: authorization) else {
-            return .pending {
+            return .later {
                 await receive(target: target, authorization: authorization, deliveryIdentifier: deliveryIdentifier, traceparent: traceparent, body: body)
             }
         }
@@ -75,7 +78,7 @@ public struct JiraWebhookReceiver: Sendable {
         case .outcome(let outcome):
             return .decided(counted(outcome))
         case .publish(let event):
-            return .pending { await publish(event, traceparent: traceparent, body: body) }
+            return .reported { done in publishWithoutWaiting(event, traceparent: traceparent, body: body, done: done) }
         }
     }
 
@@ -148,12 +151,38 @@ public struct JiraWebhookReceiver: Sendable {
         do {
             try await publisher.publish(
                 topic: topic, purpose: WebhookReceiptConfiguration.Topics.eventsPurpose, tenant: accepted.tenant, type: accepted.event,
-                id: accepted.id, body: body, traceparent: traceparent.flatMap { EventPublisher.isTraceparent($0) ? $0 : nil })
+                id: accepted.id, body: body, traceparent: Self.passedOn(traceparent))
         } catch {
+            return stored(accepted, .failure(error))
+        }
+        return stored(accepted, .success(()))
+    }
+
+    /// `publish` from the caller's thread when the tenant's key is cached, else in a task.
+    private func publishWithoutWaiting(_ accepted: Accepted, traceparent: String?, body: [UInt8], done: @escaping @Sendable (ReceiptOutcome) -> Void) {
+        let started = publisher.publishWithCachedKey(
+            topic: topic, purpose: WebhookReceiptConfiguration.Topics.eventsPurpose, tenant: accepted.tenant, type: accepted.event,
+            id: accepted.id, body: body, traceparent: Self.passedOn(traceparent)
+        ) { result in
+            done(stored(accepted, result.map { _ in () }.mapError { $0 }))
+        }
+        if !started {
+            Task { done(await publish(accepted, traceparent: traceparent, body: body)) }
+        }
+    }
+
+    /// The outcome of producing an accepted event, logged and counted.
+    private func stored(_ accepted: Accepted, _ result: Result<Void, any Error>) -> ReceiptOutcome {
+        if case .failure(let error) = result {
             failures.error("webhook deferred: not stored", metadata: ["tenant": "\(accepted.tenant)", "id": "\(accepted.id)", "error": "\(error)"])
             return counted(.unavailable)
         }
         logger.info("webhook accepted", metadata: ["tenant": "\(accepted.tenant)", "id": "\(accepted.id)", "event": "\(accepted.event)"])
         return counted(.accepted(id: accepted.id))
+    }
+
+    /// The caller's `traceparent` when it is well formed; else the publisher starts a new trace.
+    private static func passedOn(_ traceparent: String?) -> String? {
+        traceparent.flatMap { EventPublisher.isTraceparent($0) ? $0 : nil }
     }
 }

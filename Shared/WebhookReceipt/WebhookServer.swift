@@ -10,8 +10,9 @@ import Tenancy
 /// Bodies beyond `maximumBodyBytes` are refused with 413: at once when `Content-Length` says so,
 /// else as soon as the bytes read pass the limit (the rest is never buffered). Calls that need
 /// asynchronous work beyond `maximumInFlight` at once are answered 503. Error answers carry no
-/// body detail. A webhook whose tenant is cached and whose event is dropped is answered on the
-/// event loop, without a task (`JiraWebhookReceiver.receiveWithoutWaiting`).
+/// body detail. A webhook whose tenant is cached is handled on the event loop without a task
+/// (`JiraWebhookReceiver.receiveWithoutWaiting`): a dropped event is answered at once, an
+/// accepted one from the broker's acknowledgement.
 public struct WebhookServer: Service {
     private let server: HTTPServerService
 
@@ -35,8 +36,14 @@ public struct WebhookServer: Service {
             switch pending {
             case .decided(let outcome):
                 return .now(PlainResponse(outcome))
-            case .pending(let work):
-                return .later { PlainResponse(await limit.run(work) ?? .unavailable) }
+            case .reported(let start):
+                return .reported { done in
+                    guard limit.enter() else { return done(PlainResponse(.unavailable)) }
+                    start { outcome in
+                        limit.leave()
+                        done(PlainResponse(outcome))
+                    }
+                }
             }
         }
         routes.add(.POST, Self.feedbackPath) { request in

@@ -65,6 +65,19 @@ extension WebhookReceiptSerialSuites {
                 #expect(payload["webhookEvent"] as? String == "jira:issue_created")
                 let issue = try #require(payload["issue"] as? [String: Any])
                 #expect(issue["key"] as? String == "ACME-1")
+
+                // Both ways of sealing store the event: with the key cached (on the event loop, no
+                // task), and with the key to be read from the database first (in a task).
+                #expect(stack.keys.cachedActiveKey(for: tenant.tenantID) != nil)
+                await stack.keys.invalidateCache(for: tenant.tenantID)
+                let uncached = try await stack.simulatorWebhook("jira:issue_created")
+                #expect(uncached.status == 200)
+                #expect(stack.keys.cachedActiveKey(for: tenant.tenantID) != nil)
+                let records = try await stack.records(stack.configuration.topics.events, count: 2)
+                let ids = [delivery.identifier, uncached.identifier].map {
+                    EventIdentity.id(tenant: tenant.tenantID, deliveryIdentifier: $0, body: [])
+                }
+                #expect(try records.map { try EventEnvelope(json: $0.value).id } == ids)
             }
         }
 

@@ -37,8 +37,15 @@ struct PlainResponse: Sendable, Equatable {
 }
 
 /// What a route does with a request: answer at once on the event loop (a cached decision that
-/// needs no I/O), or after asynchronous work (a database look-up, a produce).
+/// needs no I/O), or once work it starts reports (a produce acknowledged, a database look-up).
 enum RouteAnswer: Sendable {
     case now(PlainResponse)
-    case later(@Sendable () async -> PlainResponse)
+    /// Called once on the event loop with a callback: starts the work, which calls the callback
+    /// exactly once with the answer, from any thread.
+    case reported(@Sendable (@escaping @Sendable (PlainResponse) -> Void) -> Void)
+
+    /// Asynchronous work, run in a task of its own, as a `.reported` answer.
+    static func later(_ work: @escaping @Sendable () async -> PlainResponse) -> RouteAnswer {
+        .reported { done in Task { done(await work()) } }
+    }
 }

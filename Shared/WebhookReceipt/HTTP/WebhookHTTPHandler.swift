@@ -4,7 +4,7 @@ import NIOHTTP1
 /// Reads HTTP/1.1 requests from a connection (decoded by NIO's `HTTPRequestDecoder`), routes
 /// them, and writes the answers, already encoded, in the order the requests came.
 ///
-/// - Pipelining: while a `.later` answer is worked out, requests read behind it wait in a queue
+/// - Pipelining: while a `.reported` answer is worked out, requests read behind it wait in a queue
 ///   and no more is read from the socket; they are handled, in order, once it is written.
 /// - A body whose `Content-Length` exceeds `maximumBodyBytes` is refused with 413 at once; a
 ///   body without one is refused as soon as the bytes read pass the limit. The rest is never
@@ -30,7 +30,7 @@ final class WebhookHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case reading(HTTPRequestHead, WebhookRoutes.Handler)
         /// Reading (and dropping) the body of a request that gets `answer` at its end.
         case discarding(HTTPRequestHead, PlainResponse)
-        /// A `.later` answer is being worked out; what is read meanwhile waits in `queued`.
+        /// A `.reported` answer is being worked out; what is read meanwhile waits in `queued`.
         case answering
         /// Answered with a closing answer; the connection closes and its input is ignored.
         case refused
@@ -162,11 +162,11 @@ final class WebhookHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
             switch handler(request) {
             case .now(let response):
                 write(response, to: head, context: context)
-            case .later(let work):
+            case .reported(let start):
                 state = .answering
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                Task {
-                    let response = await work()
+                start { response in
+                    // Always a later turn of the loop, even when reported at once from here.
                     bound.eventLoop.execute {
                         let (handler, context) = bound.value
                         handler.finishAnswering(response, to: head, context: context)
@@ -185,7 +185,7 @@ final class WebhookHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Writes a `.later` answer, then handles what was read meanwhile, in order, in this turn of
+    /// Writes a `.reported` answer, then handles what was read meanwhile, in order, in this turn of
     /// the event loop (a loop, not a call per request), and resumes reading.
     private func finishAnswering(_ response: PlainResponse, to head: HTTPRequestHead, context: ChannelHandlerContext) {
         guard case .answering = state else { return }

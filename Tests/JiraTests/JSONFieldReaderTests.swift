@@ -60,6 +60,30 @@ import Testing
         }
     }
 
+    @Test("a skipped string is checked byte for byte wherever its escape, control character or non-ASCII byte falls within 8-byte words")
+    func skippedStringsAtEveryOffset() throws {
+        let specials: [(bytes: [UInt8], valid: Bool)] = [
+            (Array(#"\""#.utf8), true), (Array(#"\n"#.utf8), true), (Array(#"\u00e9"#.utf8), true), (Array("é".utf8), true),
+            ([0x01], false), ([0x1F], false), ([0xFF], false), ([0xC3], false), ([0x80], false), ([0x9F], false), (Array(#"\q"#.utf8), false),
+        ]
+        for length in 0..<20 {
+            for offset in 0...length {
+                for special in specials {
+                    var text = Array(repeating: UInt8(ascii: "x"), count: length)
+                    text.insert(contentsOf: special.bytes, at: offset)
+                    let document = Array(#"{"skipped": ""#.utf8) + text + Array(#"", "webhookEvent": "e"}"#.utf8)
+                    let foundation = try? JSONSerialization.jsonObject(with: Data(document))
+                    #expect((foundation != nil) == special.valid, "Foundation on \(special.bytes) at \(offset) of \(length)")
+                    if special.valid {
+                        #expect(try reader.read(document)[["webhookEvent"]] == .string("e"), "\(special.bytes) at \(offset) of \(length)")
+                    } else {
+                        #expect(throws: JSONFieldReader.Malformed.self, "\(special.bytes) at \(offset) of \(length)") { try reader.read(document) }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("accepts what JSONSerialization accepts, agreeing on the values read")
     func agreesWithFoundation() throws {
         let documents = [

@@ -81,24 +81,25 @@ let package = Package(
 
         // Swift wrappers over the C libraries.
         sharedLibrary("Kafka", dependencies: ["CRdKafka", "TenantLanes", log, lifecycle, deque]),
-        sharedLibrary("Postgres", dependencies: ["CLibPQ", log, lifecycle, deque]),
+        sharedLibrary("Postgres", dependencies: ["CLibPQ", "Hex", log, lifecycle, deque]),
         sharedLibrary("Curl", dependencies: ["CCurl", log, deque]),
 
         // Building blocks every service uses.
+        sharedLibrary("Hex"),
         sharedLibrary("Encryption", dependencies: ["Postgres", crypto, log]),
-        sharedLibrary("ObjectStorage", dependencies: ["Curl", "Platform", crypto, log]),
+        sharedLibrary("ObjectStorage", dependencies: ["Curl", "Platform", "Hex", crypto, log]),
         sharedLibrary("TenantLanes", dependencies: [deque]),
         sharedLibrary("Platform", dependencies: [log, metrics, lifecycle, crypto, hummingbird, prometheus, nioCore, nioPosix]),
         // Mail: parse any real-world message, find the visible reply, spot loops, build outbound MIME.
         sharedLibrary("Mail", dependencies: [crypto]),
         // Jira Cloud: REST client, Atlassian Connect JWT (HS256 + qsh, RS256 install callbacks), ADF.
-        sharedLibrary("Jira", dependencies: ["Curl", crypto, cryptoExtras, log]),
+        sharedLibrary("Jira", dependencies: ["Curl", "Hex", crypto, cryptoExtras, log]),
         // Tenants: lifecycle payloads, the tenants table with sealed shared secrets, the app descriptor.
         sharedLibrary("Tenancy", dependencies: ["Postgres", "Encryption"]),
         // Topic records: the sealed envelope of DESIGN §2, its publisher, and each topic's record bodies.
-        sharedLibrary("Messaging", dependencies: ["Kafka", "Encryption"]),
+        sharedLibrary("Messaging", dependencies: ["Kafka", "Encryption", "Hex"]),
         // Webhook receipt: Jira webhooks and lifecycle callbacks verified, dropped early or sealed into Kafka.
-        sharedLibrary("WebhookReceipt", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", nioCore, nioPosix, nioHTTP1, nioExtras, log, metrics, lifecycle, crypto]),
+        sharedLibrary("WebhookReceipt", dependencies: ["Messaging", "Hex", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", nioCore, nioPosix, nioHTTP1, nioExtras, log, metrics, lifecycle, crypto]),
         // Notifications: schemes, templates, and the renderer turning a Jira event into a sealed mail on mail.outbound.
         sharedLibrary("Notifications", dependencies: ["Delivery", "Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Mail", "Tenancy", "Platform", mustache, log, metrics, lifecycle]),
         // Delivery: the sender taking mail.outbound to SMTP, with plan capacity, sandbox, retries, DLQ and audit.
@@ -120,6 +121,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Kafka", "Curl", log], path: "Tests/TestSupport", swiftSettings: strictSettings),
         tests(for: "Kafka", dependencies: ["TenantLanes", "CRdKafka"]),
         tests(for: "Postgres"),
+        tests(for: "Hex"),
         tests(for: "Curl"),
         tests(for: "TenantLanes"),
         tests(for: "Encryption", dependencies: ["Postgres"]),

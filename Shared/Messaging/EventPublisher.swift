@@ -1,5 +1,6 @@
 import Encryption
 import Foundation
+import Hex
 import Kafka
 
 /// Seals an event for its tenant, wraps it in an `EventEnvelope` and produces it keyed by the
@@ -97,11 +98,10 @@ public struct EventPublisher: Sendable {
     public static func newTraceparent() -> String {
         var random = SystemRandomNumberGenerator()
         let words = (random.next() as UInt64, random.next() as UInt64, random.next() as UInt64)
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = Array("00-".utf8)
         text.reserveCapacity(55)
         func append(_ word: UInt64) {
-            for shift in stride(from: 60, through: 0, by: -4) { text.append(digits[Int(word >> UInt64(shift) & 15)]) }
+            for shift in stride(from: 56, through: 0, by: -8) { Hex.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)), to: &text) }
         }
         append(words.0)
         append(words.1)

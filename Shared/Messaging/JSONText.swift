@@ -1,7 +1,7 @@
+import Hex
+
 /// Writing JSON strings by hand, for the few records built on a hot path.
 enum JSONText {
-    private static let hex = Array("0123456789abcdef".utf8)
-
     /// Appends `value` as a JSON string literal: `"` and `\` escaped, control characters as
     /// their short escape or `\u00XX`, everything else (including `/` and non-ASCII) as is.
     static func appendString(_ value: String, to output: inout [UInt8]) {
@@ -25,8 +25,7 @@ enum JSONText {
                 case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
                 default:
                     output.append(contentsOf: Array(#"\u00"#.utf8))
-                    output.append(hex[Int(byte >> 4)])
-                    output.append(hex[Int(byte & 15)])
+                    Hex.append(byte, to: &output)
                 }
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))

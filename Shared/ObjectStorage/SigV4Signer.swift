@@ -1,6 +1,7 @@
 import Crypto
 import Curl
 import Foundation
+import Hex
 
 /// AWS Signature Version 4 for requests sent with an `Authorization` header.
 ///
@@ -201,13 +202,7 @@ public struct SigV4Signer: Sendable {
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            result += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
-        }
-        return String(decoding: result, as: UTF8.self)
+        Hex.lowercase(bytes)
     }
 
     /// `date` as `yyyyMMdd'T'HHmmss'Z'` in UTC.

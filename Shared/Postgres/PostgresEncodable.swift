@@ -1,4 +1,5 @@
 import Foundation
+import Hex
 
 /// A Swift value that can be sent to PostgreSQL as a text-format parameter.
 public protocol PostgresEncodable: Sendable {
@@ -48,13 +49,8 @@ public struct PostgresBytes: PostgresEncodable, PostgresDecodable, Hashable {
 
     /// The `\x…` hex form PostgreSQL reads for `bytea`.
     public var postgresText: String {
-        let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]("\\x".utf8)
-        text.reserveCapacity(2 + bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
+        Hex.append(contentsOf: bytes, to: &text)
         return String(decoding: text, as: UTF8.self)
     }
 

@@ -1,4 +1,5 @@
 import Crypto
+import Hex
 
 /// The envelope id of an incoming event: the same for every delivery of the same event, so
 /// Jira's retries (and our own re-sends after a 503) are deduplicated downstream.
@@ -22,13 +23,11 @@ public enum EventIdentity {
         // Shape it as an RFC 9562 version 8 (custom) UUID so consumers can store it as a uuid.
         bytes[6] = (bytes[6] & 0x0F) | 0x80
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(36)
         for (index, byte) in bytes.enumerated() {
             if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
+            Hex.append(byte, to: &text)
         }
         return String(decoding: text, as: UTF8.self)
     }

@@ -1,4 +1,5 @@
 import Crypto
+import Hex
 
 /// The canonical form of an HTTP request that Atlassian Connect's `qsh` claim hashes.
 ///
@@ -68,14 +69,7 @@ public struct CanonicalRequest: Sendable, Hashable {
 
     /// The `qsh` claim: lower-case hex SHA-256 of the UTF-8 ``canonicalString``.
     public var queryStringHash: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: Array(canonicalString.utf8)) {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        Hex.lowercase(SHA256.hash(data: Array(canonicalString.utf8)))
     }
 
     var canonicalPath: String {

@@ -40,4 +40,22 @@ import Testing
         #expect(written[2].1?["repeatedSinceLastLine"] == "5")
         #expect(written[2].1?["n"] == "7")
     }
+
+    @Test("failures held back are counted in a line of their own when the interval ends, with no later failure to carry it")
+    func countWrittenWhenIntervalEnds() async throws {
+        let lines = CapturingHandler.Lines()
+        let log = RepeatedFailureLog(logger: Logger(label: "test") { _ in CapturingHandler(lines: lines) }, interval: .milliseconds(200))
+        #expect(log.error("broker down", metadata: [:]))
+        for _ in 1...3 { #expect(!log.error("broker down", metadata: [:])) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while lines.all.withLock({ $0.count }) < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let written = lines.all.withLock { $0 }
+        #expect(written.map(\.0) == ["broker down", "broker down"])
+        #expect(written.last?.1?["repeatedSinceLastLine"] == "3")
+        // Nothing held back since: no further line.
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(lines.all.withLock { $0.count } == 2)
+    }
 }

@@ -86,12 +86,12 @@ let package = Package(
 
         // Building blocks every service uses.
         sharedLibrary("Hex"),
-        sharedLibrary("Encryption", dependencies: ["Postgres", crypto, log]),
+        sharedLibrary("Encryption", dependencies: ["Postgres", "Hex", crypto, log]),
         sharedLibrary("ObjectStorage", dependencies: ["Curl", "Platform", "Hex", crypto, log]),
         sharedLibrary("TenantLanes", dependencies: [deque]),
         sharedLibrary("Platform", dependencies: [log, metrics, lifecycle, crypto, hummingbird, prometheus, nioCore, nioPosix]),
         // Mail: parse any real-world message, find the visible reply, spot loops, build outbound MIME.
-        sharedLibrary("Mail", dependencies: [crypto]),
+        sharedLibrary("Mail", dependencies: ["Hex", crypto]),
         // Jira Cloud: REST client, Atlassian Connect JWT (HS256 + qsh, RS256 install callbacks), ADF.
         sharedLibrary("Jira", dependencies: ["Curl", "Hex", crypto, cryptoExtras, log]),
         // Tenants: lifecycle payloads, the tenants table with sealed shared secrets, the app descriptor.

@@ -1,3 +1,4 @@
+import Hex
 import Logging
 import Postgres
 import Synchronization
@@ -17,9 +18,9 @@ import Synchronization
 ///   so no ciphertext needs re-encrypting.
 ///
 /// Keys are cached in memory for `cacheLifetime`; `cachedActiveKey(for:)` reads that cache
-/// without a hop onto the actor, for callers that must not suspend. Deleted rows may linger in the database's WAL
-/// and backups, but only wrapped: destroying a retired KEK after `rewrap` makes those copies
-/// useless too.
+/// without a hop onto the actor, for callers that must not suspend. Deleted rows may linger in
+/// the database's WAL and backups, but only wrapped: destroying a retired KEK after `rewrap`
+/// makes those copies useless too.
 public actor TenantKeyStore {
     private let table: TenantKeyTable
     private let logger: Logger
@@ -227,8 +228,6 @@ public actor TenantKeyStore {
     /// `dk-` and 16 hex digits from the system's secure generator.
     private static func newKeyID() -> String {
         var generator = SystemRandomNumberGenerator()
-        let value = generator.next() as UInt64
-        let hex = String(value, radix: 16)
-        return "dk-" + String(repeating: "0", count: 16 - hex.count) + hex
+        return "dk-" + Hex.lowercase(generator.next() as UInt64)
     }
 }

@@ -14,6 +14,21 @@ public enum Hex {
         for byte in bytes { append(byte, to: &text) }
     }
 
+    /// Appends `word` as 16 lower-case hex digits, most significant first (zero-padded).
+    @inlinable
+    public static func append(word: UInt64, to text: inout [UInt8]) {
+        for shift in stride(from: 56, through: 0, by: -8) { append(UInt8(truncatingIfNeeded: word >> UInt64(shift)), to: &text) }
+    }
+
+    /// `word` as 16 lower-case hex digits, most significant first (zero-padded).
+    @inlinable
+    public static func lowercase(_ word: UInt64) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(16)
+        append(word: word, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// The lower-case hex text of `bytes`, two digits per byte.
     @inlinable
     public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Hex
 
 /// A mail as it goes over SMTP: its Message-ID and its bytes.
 public struct BuiltMail: Sendable, Equatable {
@@ -102,10 +103,6 @@ public struct MailBuilder: Sendable {
     static func randomHex(_ random: inout some RandomNumberGenerator) -> String {
         let high = random.next() as UInt64
         let low = random.next() as UInt64
-        func pad(_ value: UInt64) -> String {
-            let text = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - text.count) + text
-        }
-        return pad(high) + pad(low)
+        return Hex.lowercase(high) + Hex.lowercase(low)
     }
 }

@@ -1,3 +1,5 @@
+import Hex
+
 /// Keeps every mail about one Jira issue in one thread: a stable root Message-ID per (tenant, issue).
 ///
 /// The builder writes `In-Reply-To: <root>` and `References: <references…> <root>`: the ids are
@@ -30,10 +32,10 @@ public struct MailThreading: Sendable, Equatable {
                 UInt8(ascii: "-"), UInt8(ascii: "_"):
                 key.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                key += "=" + hex(UInt64(byte), digits: 2)
+                key += "=" + Hex.lowercase([byte])
             }
         }
-        let tenant = hex(fnv1a64(Array(tenantID.utf8)), digits: 16)
+        let tenant = Hex.lowercase(fnv1a64(Array(tenantID.utf8)))
         return MailThreading(rootMessageID: "jira.\(key).\(tenant)@\(domain)")
     }
 
@@ -45,10 +47,5 @@ public struct MailThreading: Sendable, Equatable {
             hash = hash &* 0x0000_0100_0000_01b3
         }
         return hash
-    }
-
-    private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 }

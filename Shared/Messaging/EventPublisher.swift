@@ -100,13 +100,10 @@ public struct EventPublisher: Sendable {
         let words = (random.next() as UInt64, random.next() as UInt64, random.next() as UInt64)
         var text: [UInt8] = Array("00-".utf8)
         text.reserveCapacity(55)
-        func append(_ word: UInt64) {
-            for shift in stride(from: 56, through: 0, by: -8) { Hex.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)), to: &text) }
-        }
-        append(words.0)
-        append(words.1)
+        Hex.append(word: words.0, to: &text)
+        Hex.append(word: words.1, to: &text)
         text.append(UInt8(ascii: "-"))
-        append(words.2)
+        Hex.append(word: words.2, to: &text)
         text.append(contentsOf: "-01".utf8)
         return String(decoding: text, as: UTF8.self)
     }

@@ -104,7 +104,7 @@ public struct SigV4Signer: Sendable {
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Self.hexSHA256(Array(canonicalRequest.utf8))].joined(separator: "\n")
         let key = Self.signingKey(secret: credentials.secretAccessKey, day: day, region: region, service: service)
-        let signature = Self.hex(Array(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key)))
+        let signature = Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
         let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         headers.add(name: "Authorization", value: authorization)
         return Signature(canonicalRequest: canonicalRequest, stringToSign: stringToSign, signature: signature, authorization: authorization, headers: headers)
@@ -198,11 +198,7 @@ public struct SigV4Signer: Sendable {
 
     /// The hex SHA-256 of `bytes`, for ``sign(method:path:query:headers:payloadHash:date:)``'s `payloadHash`.
     public static func hexSHA256(_ bytes: [UInt8]) -> String {
-        hex(Array(SHA256.hash(data: bytes)))
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        Hex.lowercase(bytes)
+        Hex.lowercase(SHA256.hash(data: bytes))
     }
 
     /// `date` as `yyyyMMdd'T'HHmmss'Z'` in UTC.

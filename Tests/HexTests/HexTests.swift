@@ -15,5 +15,7 @@ import Testing
         Hex.append(contentsOf: [0xAB, 0x01], to: &text)
         Hex.append(0xF0, to: &text)
         #expect(String(decoding: text, as: UTF8.self) == "\\xab01f0")
+        #expect(Hex.lowercase(UInt64(1)) == "0000000000000001")
+        #expect(Hex.lowercase(UInt64(0xFEDC_BA98_7654_3210)) == "fedcba9876543210")
     }
 }

@@ -129,7 +129,7 @@ let package = Package(
         tests(for: "Platform", dependencies: ["Curl", log, metrics, prometheus, lifecycle]),
         // Test inputs (messages, Python's second opinion) are read from the source tree.
         tests(for: "Mail", exclude: ["Corpus", "Expectations"]),
-        tests(for: "Jira", dependencies: ["Curl", log]),
+        tests(for: "Jira", dependencies: ["Curl", "Hex", crypto, log]),
         tests(for: "Tenancy", dependencies: ["Postgres", "Encryption", log]),
         tests(for: "WebhookReceipt", dependencies: ["Messaging", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", "Curl", log, lifecycle]),
         tests(for: "Notifications", dependencies: ["Delivery", "Messaging", "Kafka", "Postgres", "Encryption", "ObjectStorage", "Jira", "Mail", "Tenancy", "Platform", "Curl", log, lifecycle]),

@@ -36,10 +36,10 @@ struct TenantAuthenticator: Sendable {
         case .decided(let outcome):
             return outcome
         case .parsed(let token, let issuer, let key):
-            guard let (tenant, secret) = try await tenants.lookup(clientKey: issuer) else {
+            guard let tenant = try await tenants.lookup(clientKey: issuer) else {
                 return .unknownTenant(clientKey: issuer)
             }
-            return verify(token, tenant: tenant, secret: secret, key: key)
+            return verify(token, tenant: tenant, key: key)
         }
     }
 
@@ -52,8 +52,8 @@ struct TenantAuthenticator: Sendable {
         case .decided(let outcome):
             return outcome
         case .parsed(let token, let issuer, let key):
-            guard let (tenant, secret) = tenants.cached(clientKey: issuer) else { return nil }
-            return verify(token, tenant: tenant, secret: secret, key: key)
+            guard let tenant = tenants.cached(clientKey: issuer) else { return nil }
+            return verify(token, tenant: tenant, key: key)
         }
     }
 
@@ -89,7 +89,7 @@ struct TenantAuthenticator: Sendable {
     /// with the same secret and its times still hold; nil means "verify it in full".
     private func reusedVerification(_ key: VerifiedTokenCache.Key) -> Outcome? {
         guard let held = verifiedTokens?.entry(for: key), let issuer = held.claims.iss,
-            let (tenant, secret) = tenants.cached(clientKey: issuer), secret.hasSameBytes(as: held.secret)
+            let tenant = tenants.cached(clientKey: issuer), tenant.secret.hasSameBytes(as: held.secret)
         else { return nil }
         let claims = held.claims
         do {
@@ -97,7 +97,7 @@ struct TenantAuthenticator: Sendable {
         } catch {
             return .rejected(reason: "\(error.reason.rawValue)")
         }
-        return .verified(tenant, claims)
+        return .verified(tenant.tenant, claims)
     }
 
     /// The parsed HS256 token and its issuer, or the refusal.
@@ -117,12 +117,15 @@ struct TenantAuthenticator: Sendable {
         return .success((token, issuer))
     }
 
-    private func verify(_ token: JSONWebToken, tenant: TenantRecord, secret: Secret, key: VerifiedTokenCache.Key) -> Outcome {
+    private func verify(_ token: JSONWebToken, tenant: TenantCache.Entry, key: VerifiedTokenCache.Key) -> Outcome {
+        guard let signingKey = tenant.signingKey else {
+            return .rejected(reason: JiraAuthenticationError.Reason.invalidKey.rawValue)
+        }
         let request = CanonicalRequest(method: key.method, target: key.target, basePath: basePath)
         do {
-            let claims = try verifier.verify(token, sharedSecret: secret.revealed, request: request, queryStringHash: key.rule)
-            verifiedTokens?.remember(claims, for: key, secret: secret)
-            return .verified(tenant, claims)
+            let claims = try verifier.verify(token, key: signingKey, request: request, queryStringHash: key.rule)
+            verifiedTokens?.remember(claims, for: key, secret: tenant.secret)
+            return .verified(tenant.tenant, claims)
         } catch {
             return .rejected(reason: "\(error.reason.rawValue)")
         }

@@ -1,4 +1,5 @@
 import Encryption
+import Jira
 import Synchronization
 import Tenancy
 
@@ -16,6 +17,9 @@ final class TenantCache: Sendable {
     struct Entry: Sendable {
         let tenant: TenantRecord
         let secret: Secret
+        /// The secret made ready for checking HS256 tokens, once per load; nil when the secret is
+        /// empty (every token is then refused).
+        let signingKey: HS256Key?
         let loadedAt: ContinuousClock.Instant
     }
 
@@ -32,7 +36,7 @@ final class TenantCache: Sendable {
 
     /// The tenant with `clientKey` and its shared secret; nil when no such tenant is installed.
     /// - Throws: when the database or the key store failed.
-    func lookup(clientKey: String) async throws -> (tenant: TenantRecord, secret: Secret)? {
+    func lookup(clientKey: String) async throws -> Entry? {
         let now = ContinuousClock.now
         if let cached = cached(clientKey: clientKey, now: now) { return cached }
         guard let tenant = try await directory.tenant(clientKey: clientKey) else {
@@ -40,18 +44,18 @@ final class TenantCache: Sendable {
             return nil
         }
         let secret = try await directory.sharedSecret(of: tenant)
-        let entry = Entry(tenant: tenant, secret: secret, loadedAt: now)
+        let entry = Entry(tenant: tenant, secret: secret, signingKey: try? HS256Key(secret: secret.revealedBytes), loadedAt: now)
         entries.withLock { cached in
             if cached.count >= capacity { cached.removeAll(keepingCapacity: true) }
             cached[clientKey] = entry
         }
-        return (tenant, secret)
+        return entry
     }
 
     /// The tenant with `clientKey` when a fresh entry is held, without I/O; nil means "look it up".
-    func cached(clientKey: String, now: ContinuousClock.Instant = .now) -> (tenant: TenantRecord, secret: Secret)? {
+    func cached(clientKey: String, now: ContinuousClock.Instant = .now) -> Entry? {
         guard let entry = entries.withLock({ $0[clientKey] }), now - entry.loadedAt < lifetime else { return nil }
-        return (entry.tenant, entry.secret)
+        return entry
     }
 
     /// Forgets `clientKey`: the next lookup reads the database.

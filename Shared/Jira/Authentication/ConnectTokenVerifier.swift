@@ -40,7 +40,24 @@ public struct ConnectTokenVerifier: Sendable {
         queryStringHash rule: QueryStringHashRule = .request,
         now: Date = Date()
     ) throws(JiraAuthenticationError) -> JWTClaims {
-        try token.verifyHS256(secret: Array(sharedSecret.utf8))
+        try verify(token, key: HS256Key(secret: Array(sharedSecret.utf8)), request: request, queryStringHash: rule, now: now)
+    }
+
+    /// Verifies an HS256 token from Jira with its tenant's prepared key and returns its claims.
+    ///
+    /// - Parameters:
+    ///   - key: The shared secret of the tenant that `token.claims.iss` names, made into a key
+    ///     once when the secret was loaded.
+    ///   - request: The request that carried the token, its path relative to our app's base URL.
+    /// - Throws: ``JiraAuthenticationError``.
+    public func verify(
+        _ token: JSONWebToken,
+        key: HS256Key,
+        request: CanonicalRequest,
+        queryStringHash rule: QueryStringHashRule = .request,
+        now: Date = Date()
+    ) throws(JiraAuthenticationError) -> JWTClaims {
+        try token.verifyHS256(key: key)
         try checkTimes(token.claims, now: now)
         try checkQueryStringHash(token.claims, request: request, rule: rule)
         return token.claims

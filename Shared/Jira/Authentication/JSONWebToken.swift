@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A compact-serialised JSON Web Token, parsed but not yet verified.
@@ -55,12 +54,9 @@ public struct JSONWebToken: Sendable {
     ///
     /// - Throws: ``JiraAuthenticationError`` `invalidKey` when `secret` is empty.
     public static func signedHS256(claims: JWTClaims, secret: [UInt8]) throws(JiraAuthenticationError) -> String {
-        guard !secret.isEmpty else {
-            throw JiraAuthenticationError(.invalidKey, "the HS256 shared secret is empty")
-        }
+        let key = try HS256Key(secret: secret)
         let input = signingInput(header: JWTHeader(alg: "HS256"), claims: claims)
-        let mac = HMAC<SHA256>.authenticationCode(for: input, using: SymmetricKey(data: secret))
-        return String(decoding: input, as: UTF8.self) + "." + Base64URL.encode(mac)
+        return String(decoding: input, as: UTF8.self) + "." + Base64URL.encode(key.authenticationCode(for: input))
     }
 
     /// `base64url(header) "." base64url(claims)` with compact JSON and sorted keys.
@@ -73,19 +69,15 @@ public struct JSONWebToken: Sendable {
         return Array((Base64URL.encode(headerJSON) + "." + Base64URL.encode(claimsJSON)).utf8)
     }
 
-    /// Whether the signature is HMAC-SHA256 of the signing input under `secret`, compared in
+    /// Whether the signature is HMAC-SHA256 of the signing input under `key`, compared in
     /// constant time; checks that the header says `HS256` first.
     ///
     /// - Throws: ``JiraAuthenticationError`` `unsupportedAlgorithm` or `badSignature`.
-    func verifyHS256(secret: [UInt8]) throws(JiraAuthenticationError) {
+    func verifyHS256(key: HS256Key) throws(JiraAuthenticationError) {
         guard header.alg == "HS256" else {
             throw JiraAuthenticationError(.unsupportedAlgorithm, "algorithm \"\(header.alg)\" where HS256 is required")
         }
-        guard !secret.isEmpty else {
-            throw JiraAuthenticationError(.invalidKey, "the HS256 shared secret is empty")
-        }
-        let valid = HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: signingInput, using: SymmetricKey(data: secret))
-        guard valid else {
+        guard key.isValidSignature(signature, for: signingInput) else {
             throw JiraAuthenticationError(.badSignature, "HS256 signature does not match")
         }
     }

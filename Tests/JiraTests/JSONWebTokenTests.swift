@@ -77,6 +77,39 @@ struct JSONWebTokenTests {
         }
     }
 
+    @Test("a signature character is accepted exactly when it is in the base64url alphabet")
+    func signatureAlphabet() throws {
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".unicodeScalars)
+        // Every ASCII character and a few beyond, each as the last of a 4-character signature
+        // (3 whole bytes, so no spare bits decide the outcome).
+        let candidates = (0..<128).compactMap(Unicode.Scalar.init) + ["é", "€", "😀"]
+        for scalar in candidates where scalar != "." {
+            let token = "eyJhbGciOiJIUzI1NiJ9.e30.AAA" + String(scalar)
+            if alphabet.contains(scalar) {
+                #expect((try? JSONWebToken(parsing: token)) != nil, "\(scalar.value) is in the alphabet")
+            } else {
+                #expect(throws: JiraAuthenticationError.self, "\(scalar.value) is not in the alphabet") { try JSONWebToken(parsing: token) }
+            }
+        }
+    }
+
+    @Test("tokens signed here verify for every length of claims (every base64url remainder)")
+    func roundTripsEveryLength() throws {
+        let verifier = ConnectTokenVerifier(clockSkew: 30)
+        let request = CanonicalRequest(method: "POST", target: "/webhooks/jira")
+        for length in 0..<12 {
+            let claims = JWTClaims(iss: "client-" + String(repeating: "k", count: length), iat: 1_000, exp: 2_000, qsh: request.queryStringHash)
+            let token = try JSONWebToken.signedHS256(claims: claims, secret: Array("secret-\(length)".utf8))
+            let parsed = try JSONWebToken(parsing: token)
+            #expect(parsed.claims == claims)
+            let verified = try verifier.verify(parsed, sharedSecret: "secret-\(length)", request: request, now: Date(timeIntervalSince1970: 1_500))
+            #expect(verified == claims)
+            #expect(throws: JiraAuthenticationError.self) {
+                try verifier.verify(parsed, sharedSecret: "secret-x", request: request, now: Date(timeIntervalSince1970: 1_500))
+            }
+        }
+    }
+
     @Test("a token over the length limit is refused before decoding")
     func tooLong() {
         let token = String(repeating: "a", count: JSONWebToken.maxLength + 1)

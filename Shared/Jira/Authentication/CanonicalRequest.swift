@@ -69,18 +69,24 @@ public struct CanonicalRequest: Sendable, Hashable {
 
     /// The `qsh` claim: lower-case hex SHA-256 of the UTF-8 ``canonicalString``.
     public var queryStringHash: String {
-        Hex.lowercase(SHA256.hash(data: Array(canonicalString.utf8)))
+        var canonical = canonicalString
+        var hash = SHA256()
+        canonical.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        // The digest's bytes through a buffer: iterating `SHA256Digest` itself goes through a
+        // closure per byte.
+        return hash.finalize().withUnsafeBytes { Hex.lowercase($0) }
     }
 
     var canonicalPath: String {
         var path = path
-        if path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        if path.utf8.count > 1, path.utf8.last == UInt8(ascii: "/") { path.removeLast() }
         if path.isEmpty { path = "/" }
         if path.utf8.contains(UInt8(ascii: "&")) { path = path.replacingAll("&", with: "%26") }
         return path.hasPrefix("/") ? path : "/" + path
     }
 
     var canonicalQuery: String {
+        if query.isEmpty { return "" }
         var values: [String: [String]] = [:]
         for parameter in query where parameter.name != "jwt" {
             values[Self.percentEncode(parameter.name), default: []].append(parameter.value)

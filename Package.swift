@@ -86,6 +86,7 @@ let package = Package(
 
         // Building blocks every service uses.
         sharedLibrary("Hex"),
+        sharedLibrary("JSONWords"),
         sharedLibrary("Encryption", dependencies: ["Postgres", "Hex", crypto, log]),
         sharedLibrary("ObjectStorage", dependencies: ["Curl", "Platform", "Hex", crypto, log]),
         sharedLibrary("TenantLanes", dependencies: [deque]),
@@ -93,11 +94,11 @@ let package = Package(
         // Mail: parse any real-world message, find the visible reply, spot loops, build outbound MIME.
         sharedLibrary("Mail", dependencies: ["Hex", crypto]),
         // Jira Cloud: REST client, Atlassian Connect JWT (HS256 + qsh, RS256 install callbacks), ADF.
-        sharedLibrary("Jira", dependencies: ["Curl", "Hex", crypto, cryptoExtras, log]),
+        sharedLibrary("Jira", dependencies: ["Curl", "Hex", "JSONWords", crypto, cryptoExtras, log]),
         // Tenants: lifecycle payloads, the tenants table with sealed shared secrets, the app descriptor.
         sharedLibrary("Tenancy", dependencies: ["Postgres", "Encryption"]),
         // Topic records: the sealed envelope of DESIGN §2, its publisher, and each topic's record bodies.
-        sharedLibrary("Messaging", dependencies: ["Kafka", "Encryption", "Hex"]),
+        sharedLibrary("Messaging", dependencies: ["Kafka", "Encryption", "Hex", "JSONWords"]),
         // Webhook receipt: Jira webhooks and lifecycle callbacks verified, dropped early or sealed into Kafka.
         sharedLibrary("WebhookReceipt", dependencies: ["Messaging", "Hex", "Kafka", "Postgres", "Encryption", "Jira", "Tenancy", "Platform", nioCore, nioPosix, nioHTTP1, nioExtras, log, metrics, lifecycle, crypto]),
         // Notifications: schemes, templates, and the renderer turning a Jira event into a sealed mail on mail.outbound.

@@ -1,3 +1,5 @@
+import JSONWords
+
 /// Reads chosen fields of a JSON document in one pass, without building the rest.
 ///
 /// The whole document is checked against RFC 8259 as I-JSON (RFC 7493) narrows it: grammar,
@@ -310,7 +312,7 @@ private struct Parser {
         var sawNonASCII = false
         let start = position
         while true {
-            position = Self.endOfPlainWords(bytes, from: position)
+            position = JSONWords.endOfPlainText(in: bytes, from: position)
             guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -328,27 +330,6 @@ private struct Parser {
             position += 1
         }
         throw malformed("a string is not closed")
-    }
-
-    /// The first index from `index` on, in steps of 8 bytes, whose 8-byte word may hold a quote,
-    /// a backslash, a control character or a non-ASCII byte: every byte before it is plain ASCII
-    /// text in a string. Bytes from it on are for the caller to look at one by one.
-    static func endOfPlainWords(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
-        guard let base = bytes.baseAddress else { return index }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        var index = index
-        while index + 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
-            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
-            // (x - 0x01…) & ~x has a high bit set exactly where x has a zero byte (the first one at
-            // least); word - 0x20… sets one when a byte is below 0x20; word itself when non-ASCII.
-            let attention = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes) | (word &- ones &* 0x20) | word
-            if attention & highBits != 0 { return index }
-            index += 8
-        }
-        return index
     }
 
     /// Reads a string, escapes resolved.

@@ -1,4 +1,5 @@
 import Hex
+import JSONWords
 
 /// Writing JSON strings by hand, for the few records built on a hot path.
 enum JSONText {
@@ -9,12 +10,19 @@ enum JSONText {
         var value = value
         value.withUTF8 { bytes in
             var runStart = 0
-            for index in bytes.indices {
+            var index = 0
+            while true {
+                // Whole words of plain text are skipped at once (an envelope's base64 body is all
+                // plain text); the rest is looked at byte by byte.
+                index = JSONWords.endOfPlainText(in: bytes, from: index)
+                guard index < bytes.count else { break }
                 let byte = bytes[index]
+                index += 1
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                let escaped = index - 1
                 // Copy the run of plain bytes before it at once, then the escape.
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                runStart = index + 1
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<escaped]))
+                runStart = index
                 switch byte {
                 case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
                 case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])

@@ -73,6 +73,6 @@ public struct EventEnvelope: Sendable, Codable, Equatable {
     }
 
     static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        UTCTimestamp.iso8601Milliseconds(date)
     }
 }

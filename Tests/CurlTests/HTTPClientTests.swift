@@ -158,6 +158,7 @@ struct HTTPClientTests {
         let count = 20 << 20
         for chunked in [false, true] {
             let file = try temporaryFile("download.bin")
+            defer { removeTemporaryFile(file) }
             let url = try await HTTPTestServer.shared.url("/bytes?count=\(count)&seed=7\(chunked ? "&chunked=1" : "")")
             let download = try await client.download(HTTPRequest(url: url), to: file, maxBytes: Int64(count))
             #expect(download.status == 200)
@@ -173,6 +174,7 @@ struct HTTPClientTests {
     @Test(arguments: [false, true])
     func downloadStopsPastMaxBytesAndRemovesTheFile(chunked: Bool) async throws {
         let file = try temporaryFile("too-big.bin")
+        defer { removeTemporaryFile(file) }
         let url = try await HTTPTestServer.shared.url("/bytes?count=\(4 << 20)&seed=3\(chunked ? "&chunked=1" : "")")
         let error = await #expect(throws: CurlError.self) {
             try await client.download(HTTPRequest(url: url), to: file, maxBytes: 1 << 20)

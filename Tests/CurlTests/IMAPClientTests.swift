@@ -47,6 +47,7 @@ struct IMAPClientTests {
         #expect(normalizingLineEndings(fetched) == normalizingLineEndings(message.bytes))
 
         let file = try temporaryFile("fetched.eml")
+        defer { removeTemporaryFile(file) }
         let size = try await imap.fetchMessage(mailbox: inbox, uid: uid, expectedUIDValidity: uidValidity, to: file)
         #expect(size == Int64(fetched.count))
         #expect(try Data(contentsOf: file) == Data(fetched))
@@ -62,6 +63,7 @@ struct IMAPClientTests {
     @Test func fetchToFileStopsPastMaxBytes() async throws {
         let (_, uid, uidValidity) = try await seededMessage("max bytes")
         let file = try temporaryFile("too-big.eml")
+        defer { removeTemporaryFile(file) }
         let error = await #expect(throws: CurlError.self) {
             try await imap.fetchMessage(mailbox: inbox, uid: uid, expectedUIDValidity: uidValidity, to: file, maxBytes: 10)
         }

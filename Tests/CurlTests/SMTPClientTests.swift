@@ -49,6 +49,7 @@ struct SMTPClientTests {
     @Test func sendsFromAFile() async throws {
         let message = TestMessage(label: "file")
         let file = try temporaryFile("message.eml")
+        defer { removeTemporaryFile(file) }
         try Data(message.bytes).write(to: file)
         let smtp = servers.smtp(.password(username: servers.user, password: servers.password))
         let reply = try await smtp.send(envelopeFrom: servers.user, recipients: [servers.user], messageFile: file)

@@ -115,7 +115,9 @@ struct ConnectTokenVerifierTests {
 
     @Test("an RS256 install callback verifies with the key its kid names, from a directory")
     func installFromDirectory() async throws {
-        let keys = ConnectInstallKeys.directory(try keyDirectory())
+        let directory = try keyDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keys = ConnectInstallKeys.directory(directory)
         #expect(await reason { try await verifyInstall(JWTVectors.installToken, keys: keys) } == nil)
         #expect(await reason { try await verifyInstall(JWTVectors.installToken, keys: keys, appBaseURL: JWTVectors.appBaseURL + "/") } == nil)
         #expect(await reason { try await verifyInstall(JWTVectors.installTokenOtherKey, keys: keys) } == .badSignature)
@@ -131,6 +133,7 @@ struct ConnectTokenVerifierTests {
     @Test("an unknown or unsafe kid finds no key")
     func unknownKey() async throws {
         let directory = try keyDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let keys = ConnectInstallKeys.directory(directory + "/empty-\(UUID().uuidString)")
         #expect(await reason { try await verifyInstall(JWTVectors.installToken, keys: keys) } == .keyUnavailable)
         // A kid with a path in it is refused before any file is read.

@@ -55,6 +55,7 @@ struct JiraClientAttachmentTests {
             Answer(bytes: (count: 100_000, byte: 0x42)),
         ], secret: JiraClientTests.secret)
         let file = try temporaryFile()
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         let size = try await JiraClientTests.client(scenario).downloadAttachment(id: "30001", to: file, maxBytes: 1 << 20)
         #expect(size == 100_000)
         let data = try Data(contentsOf: file)
@@ -74,6 +75,7 @@ struct JiraClientAttachmentTests {
             Answer(bytes: (count: 10, byte: 0x43)),
         ], secret: JiraClientTests.secret)
         let file = try temporaryFile()
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         #expect(try await JiraClientTests.client(scenario).downloadAttachment(id: "30001", to: file, maxBytes: 100) == 10)
         let requests = try await scenario.requests()
         #expect(requests.count == 2)
@@ -91,6 +93,7 @@ struct JiraClientAttachmentTests {
         ])
         let client = JiraClientTests.client(scenario, apiToken: true)
         let file = try temporaryFile()
+        defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
         do {
             _ = try await client.downloadAttachment(id: "1", to: file, maxBytes: 1000)
             Issue.record("a body over maxBytes was accepted")

@@ -19,13 +19,16 @@ struct PostgresMigratorTests {
     @Test("files load in version order; bad names and repeated versions are rejected")
     func loading() throws {
         let good = try writeMigrations(["0002_second.sql": "SELECT 2;", "0001_first.sql": "SELECT 1;", "README.md": "ignored"])
+        defer { try? FileManager.default.removeItem(at: good) }
         #expect(try PostgresMigration.load(from: good).map(\.version) == [1, 2])
         #expect(try PostgresMigration.load(from: good).map(\.name) == ["first", "second"])
 
         let badName = try writeMigrations(["first.sql": "SELECT 1;"])
+        defer { try? FileManager.default.removeItem(at: badName) }
         #expect { try PostgresMigration.load(from: badName) } throws: { "\($0)".contains("first.sql") }
 
         let repeated = try writeMigrations(["0001_a.sql": "SELECT 1;", "0001_b.sql": "SELECT 1;"])
+        defer { try? FileManager.default.removeItem(at: repeated) }
         #expect { try PostgresMigration.load(from: repeated) } throws: { "\($0)".contains("version 1") }
     }
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import queue
+import shutil
 import sys
 import tempfile
 import threading
@@ -131,6 +132,7 @@ class SimTestCase(unittest.TestCase):
         cls.server.server_close()
         cls.receiver.close()
         cls.log.close()
+        shutil.rmtree(cls.keys_dir, ignore_errors=True)
 
     def setUp(self):
         self.site = f"t{uuid.uuid4().hex[:10]}"

@@ -27,6 +27,11 @@ func temporaryFile(_ name: String) throws -> URL {
     return directory.appendingPathComponent(name)
 }
 
+/// Removes what `temporaryFile` made: the file's fresh directory and everything in it.
+func removeTemporaryFile(_ file: URL) {
+    try? FileManager.default.removeItem(at: file.deletingLastPathComponent())
+}
+
 /// How long `body` takes.
 func measure<T>(_ body: () async throws -> T) async rethrows -> (T, Duration) {
     let clock = ContinuousClock()

@@ -65,6 +65,7 @@ struct MailTestServers {
     /// Puts `message` into `user`'s `mailbox` through the stack's seeding script.
     func seed(_ message: [UInt8], user: String? = nil, mailbox: String = "INBOX") async throws {
         let file = try temporaryFile("seed.eml")
+        defer { removeTemporaryFile(file) }
         try Data(message).write(to: file)
         _ = try await runCommand([seedScript, "-m", mailbox, user ?? self.user, file.path])
     }

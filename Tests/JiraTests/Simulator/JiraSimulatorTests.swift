@@ -104,6 +104,7 @@ struct JiraSimulatorTests {
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jira-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("download.bin")
         #expect(try await client.downloadAttachment(id: attachment.id, to: file, maxBytes: 1 << 20) == 300_000)
         #expect(Array(try Data(contentsOf: file)) == bytes)

@@ -60,7 +60,8 @@ enum SealedBox {
     static func seal(_ plaintext: some DataProtocol, key: KeyBytes, keyID: String, tenant: String, purpose: String) throws -> [UInt8] {
         let headerBytes = Self.header(keyID: keyID)
         let associatedData = AssociatedData.make(format: associatedDataFormat, tenant: tenant, purpose: purpose, header: headerBytes)
-        let sealed = try AES.GCM.seal(plaintext, using: key.symmetricKey, nonce: AES.GCM.Nonce(), authenticating: associatedData)
+        let nonce = try AES.GCM.Nonce(data: RandomBytes.make(count: nonceLength))
+        let sealed = try AES.GCM.seal(plaintext, using: key.symmetricKey, nonce: nonce, authenticating: associatedData)
         var box = headerBytes
         box.reserveCapacity(headerBytes.count + nonceLength + sealed.ciphertext.count + tagLength)
         box += sealed.nonce

@@ -96,8 +96,8 @@ public struct EventPublisher: Sendable {
 
     /// A W3C `traceparent` starting a new trace: random trace and span ids, sampled.
     public static func newTraceparent() -> String {
-        var random = SystemRandomNumberGenerator()
-        let words = (random.next() as UInt64, random.next() as UInt64, random.next() as UInt64)
+        var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { RandomBytes.fill($0) }
         var text: [UInt8] = Array("00-".utf8)
         text.reserveCapacity(55)
         Hex.append(word: words.0, to: &text)

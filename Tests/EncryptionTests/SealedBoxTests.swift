@@ -20,6 +20,18 @@ struct SealedBoxTests {
         #expect(try SealedBox.seal(Array("hello".utf8), key: key, keyID: "dk-1", tenant: "t1", purpose: "p") != box)
     }
 
+    @Test("seals of the same value get distinct nonces, and each opens")
+    func distinctNonces() throws {
+        var nonces = Set<[UInt8]>()
+        for _ in 0..<200 {
+            let box = try SealedBox.seal(Array("same".utf8), key: key, keyID: "dk-1", tenant: "t1", purpose: "p")
+            let parts = try SealedBox.parse(box)
+            nonces.insert(Array(parts.nonce))
+            #expect(try SealedBox.open(parts, key: key, tenant: "t1", purpose: "p") == Array("same".utf8))
+        }
+        #expect(nonces.count == 200)
+    }
+
     @Test("a box bound to one tenant or purpose fails for another with the same key")
     func bindsTenantAndPurpose() async throws {
         let box = try SealedBox.seal(Array("subject".utf8), key: key, keyID: "dk-1", tenant: "t1", purpose: "inbound_audit.subject")

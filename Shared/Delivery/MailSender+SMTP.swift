@@ -21,7 +21,10 @@ extension MailSender {
             do {
                 try await ledger.countAttempt(tenant: request.tenant, requestID: request.requestID, recipient: recipient.token)
                 let client = SMTPClient(settings: try await settings(for: connection), engine: engine)
-                return .success(try await client.send(envelopeFrom: from, recipients: [recipient.address], message: message))
+                let code = try await sessions.withSession(tenant: request.tenant, limit: connection.maximumConnections) {
+                    try await client.send(envelopeFrom: from, recipients: [recipient.address], message: message)
+                }
+                return .success(code)
             } catch let error as CurlError {
                 let reply = SMTPReply(error: error, hasher: hasher)
                 if Self.isAuthenticationRefusal(error), case .xoauth2(_, let client) = connection.login, !refreshedToken {

@@ -38,6 +38,8 @@ public final class MailSender: Sendable {
     public let announcer: MailSentAnnouncer
     let producer: KafkaProducer
     let engine: CurlEngine
+    /// Each tenant's `max_connections`, across all its lanes' sends.
+    let sessions = SMTPSessionLimit()
     let hasher: PIIHasher
     let logger: Logger
     /// This process's id in the ledger's claims; run a ``SenderLivenessLock`` with it.

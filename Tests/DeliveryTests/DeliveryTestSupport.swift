@@ -120,11 +120,12 @@ struct SenderFixture: Sendable {
     }
 
     /// Runs `sender`'s consumer on the outbound topic while `body` runs, then stops it gracefully.
-    func running<T: Sendable>(_ sender: MailSender, _ body: () async throws -> T) async throws -> T {
+    func running<T: Sendable>(_ sender: MailSender, perTenant: Int = 1, _ body: () async throws -> T) async throws -> T {
         var configuration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: TestEnvironment.uniqueName("sender"))
         configuration.sessionTimeout = .seconds(6)
         configuration.maximumPollInterval = .seconds(15)
-        let consumer = try sender.makeConsumer(configuration: configuration, maximumConcurrentLanes: 4, drainTimeout: .seconds(5))
+        let consumer = try sender.makeConsumer(
+            configuration: configuration, maximumConcurrentLanes: 4, maximumConcurrentPerTenant: perTenant, drainTimeout: .seconds(5))
         let group = ServiceRunner.makeGroup([sender.announcer, consumer], gracefulShutdownTimeout: .seconds(10), logger: logger)
         let task = Task { try await group.run() }
         do {

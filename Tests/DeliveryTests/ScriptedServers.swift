@@ -4,8 +4,10 @@ import TestSupport
 /// A private aiosmtpd server for failure tests (no TLS, no AUTH), run as a subprocess that ends
 /// with the test process. Recipients steer it by their local part:
 /// - `refuse…@…`: `550 5.1.1` at `RCPT TO`;
-/// - `defer<N>-…@…`: `451 4.3.0` for the first N `RCPT TO`s of that address, then accepted.
-/// Every accepted message is written to `<directory>/<recipient>/<n>.eml`.
+/// - `defer<N>-…@…`: `451 4.3.0` for the first N `RCPT TO`s of that address, then accepted;
+/// - `slow…@…`: accepted after 300 ms at `DATA` (sessions overlap).
+/// Every accepted message is written to `<directory>/<recipient>/<n>.eml`; the most sessions
+/// open at once so far, to `<directory>/most-sessions`.
 final class ScriptedSMTPServer {
     let port: Int
     let directory: URL
@@ -17,6 +19,19 @@ from aiosmtpd.smtp import SMTP
 
 root = sys.argv[1]
 deferred = {}
+sessions = {"now": 0, "most": 0}
+
+class CountingSMTP(SMTP):
+    def connection_made(self, transport):
+        sessions["now"] += 1
+        sessions["most"] = max(sessions["most"], sessions["now"])
+        with open(os.path.join(root, "most-sessions"), "w") as f:
+            f.write(str(sessions["most"]))
+        super().connection_made(transport)
+
+    def connection_lost(self, error):
+        sessions["now"] -= 1
+        super().connection_lost(error)
 
 class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -33,6 +48,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if any(rcpt.split("@")[0].lower().startswith("slow") for rcpt in envelope.rcpt_tos):
+            await asyncio.sleep(0.3)
         for rcpt in envelope.rcpt_tos:
             folder = os.path.join(root, rcpt.lower())
             os.makedirs(folder, exist_ok=True)
@@ -42,7 +59,7 @@ class Handler:
 
 async def main():
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(Handler(), hostname="localhost", enable_SMTPUTF8=True), host="127.0.0.1", port=0)
+    server = await loop.create_server(lambda: CountingSMTP(Handler(), hostname="localhost", enable_SMTPUTF8=True), host="127.0.0.1", port=0)
     print(server.sockets[0].getsockname()[1], flush=True)
     await loop.run_in_executor(None, sys.stdin.read)
 
@@ -61,6 +78,12 @@ asyncio.run(main())
     func acceptedCount(_ recipient: String) -> Int {
         let folder = directory.appendingPathComponent(recipient.lowercased())
         return (try? FileManager.default.contentsOfDirectory(atPath: folder.path).count) ?? 0
+    }
+
+    /// The most SMTP sessions the server had open at once.
+    var mostSessions: Int {
+        let text = try? String(contentsOf: directory.appendingPathComponent("most-sessions"), encoding: .utf8)
+        return text.flatMap { Int($0) } ?? 0
     }
 
     /// Closes the server's input, so it ends; its folder goes once it has (without waiting here).

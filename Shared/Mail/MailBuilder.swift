@@ -54,7 +54,13 @@ public struct MailBuilder: Sendable {
         var headers: [UInt8] = []
         headers += try Self.simpleField("Date", Self.rfc5322Date(date), field: "date")
         headers += try Self.addressField("From", [mail.from], field: "from", indexed: false)
-        if !mail.to.isEmpty { headers += try Self.addressField("To", mail.to, field: "to") }
+        if !mail.to.isEmpty {
+            headers += try Self.addressField("To", mail.to, field: "to")
+        } else if mail.cc.isEmpty {
+            // Recipients only in the envelope (notifications, alerts): an empty group, so that no
+            // recipient sees another's address and filters that score a missing To have one.
+            headers += try Self.simpleField("To", "undisclosed-recipients:;", field: "to")
+        }
         if !mail.cc.isEmpty { headers += try Self.addressField("Cc", mail.cc, field: "cc") }
         if !mail.replyTo.isEmpty { headers += try Self.addressField("Reply-To", mail.replyTo, field: "replyTo") }
         try Self.rejectLineBreaks(mail.subject, field: "subject")

@@ -89,7 +89,10 @@ struct UsageAlertTests {
                     #expect(text.contains("Message-ID: <\(request.messageID)>"))
                     #expect(text.contains("multipart/alternative"))
                     #expect(text.contains("text/html"))
-                    #expect(text.contains("billing@customer.example.test"))
+                    // The contacts are in the envelope only: none sees the others' addresses.
+                    #expect(text.contains("To: undisclosed-recipients:;\r\n"))
+                    #expect(!text.lowercased().contains("billing@customer.example.test"))
+                    #expect(!text.contains("ops@customer.example.test"))
                     #expect(text.contains("8.5 kB"))
                 } catch {
                     await producer.shutdown()

@@ -263,6 +263,21 @@ struct MailBuilderHeaderTests {
             ])
     }
 
+    @Test("without To and Cc the recipients stay in the envelope: To is the empty group undisclosed-recipients, and it parses to no address")
+    func undisclosedRecipients() throws {
+        var mail = Kit.mail()
+        mail.to = []
+        mail.cc = []
+        let message = try Kit.build(mail)
+        #expect(Kit.field("To", in: message) == ["To: undisclosed-recipients:;"])
+        #expect(MailParser().parse(Array(message.utf8)).to.isEmpty)
+        // With Cc only there is no To at all; with To, its addresses.
+        mail.cc = [MailAddress(address: "cc@example.com")]
+        #expect(Kit.field("To", in: try Kit.build(mail)).isEmpty)
+        mail.to = [MailAddress(address: "to@example.com")]
+        #expect(Kit.field("To", in: try Kit.build(mail)) == ["To: to@example.com"])
+    }
+
     @Test("an encoded display name that fits one word starts a new line rather than being split; a longer one splits")
     func encodedDisplayNameFolding() throws {
         var mail = Kit.mail()

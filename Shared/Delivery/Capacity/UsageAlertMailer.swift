@@ -10,7 +10,8 @@ import Postgres
 /// Mails usage alerts: builds the mail with `MailBuilder`, stores it sealed under
 /// `sent/<tenant>/<yyyy>/<mm>/<dd>/<request id>.eml`, publishes an `OutboundMailRequest` of kind
 /// `.usageAlert` to the tenant's billing contacts and system-notification addresses, and then
-/// marks the alert published.
+/// marks the alert published. The recipients are in the envelope only (`To:
+/// undisclosed-recipients:;`): no contact sees the others' addresses.
 ///
 /// An alert whose publication failed stays unpublished and ``retryUnpublished(olderThan:tenant:)`` sends
 /// it again; its request id is stable, so the sender mails each recipient once.
@@ -123,7 +124,7 @@ public struct UsageAlertMailer: Sendable {
     /// Builds and stores the alert mail; returns the request that names it.
     private func store(_ alert: UsageAlert, recipients: [String], tenant: String, month: String, now: Date) async throws -> OutboundMailRequest {
         let mail = OutboundMail(
-            from: settings.from, to: recipients.map { MailAddress(address: $0) }, subject: UsageAlertText.subject(alert),
+            from: settings.from, to: [], subject: UsageAlertText.subject(alert),
             textBody: UsageAlertText.text(alert, month: month), htmlBody: UsageAlertText.html(alert, month: month),
             extraHeaders: [OutboundHeader(name: "X-Mailbridge-Kind", value: OutboundMailRequest.Kind.usageAlert.rawValue)])
         let built: BuiltMail

@@ -4,10 +4,15 @@
 #   full  — verify JWT + qsh, tenant lookup, seal with the tenant key, produce and wait for the
 #           broker's acknowledgement (acks=all), 200;
 #   drop  — verify JWT + qsh, tenant lookup, no notification scheme for the project: 204;
+#   drop with distinct tokens — the same, each request with a token not seen for a while
+#           (BENCH_DISTINCT_TOKENS, 8192, cycled: more than the verified-token cache holds, so
+#           every token is checked in full), beside nginx sent the same requests by the same
+#           wrk script (wrk builds each request in Lua, which costs wrk more);
 #   static — the service's descriptor (GET, a fixed answer): the HTTP layer alone, for reference;
 #   full at BENCH_SATURATION_CONNECTIONS — the full path's throughput when the machine is busy.
 # Prints name=value lines after "# results", among them webhook_ratio_vs_nginx_full and
-# webhook_ratio_vs_nginx_drop (requests/s of the service over nginx's, same connections).
+# webhook_ratio_vs_nginx_drop (requests/s of the service over nginx's, same connections) and
+# webhook_ratio_vs_nginx_drop_distinct_tokens.
 #
 # Needs the stack (ops/stack/up.sh), wrk and nginx (Debian packages), and the release binary:
 #   swift build -c release --scratch-path .build-bench --product mailbridge-webhooks
@@ -17,7 +22,8 @@
 # (the results name it: broker_storage=…).
 # Settings: BENCH_DURATION (seconds per run, 15), BENCH_CONNECTIONS (32),
 # BENCH_SATURATION_CONNECTIONS (128), BENCH_THREADS (2), BENCH_LOG_LEVEL (the service's log
-# level, notice), BENCH_LINGER (the producer's linger, the service's default 1ms).
+# level, notice), BENCH_LINGER (the producer's linger, the service's default 1ms),
+# BENCH_DISTINCT_TOKENS (8192).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 load_stack_env
@@ -78,10 +84,10 @@ curl -fsS -o /dev/null "http://127.0.0.1:$health_port/readyz" || { cat "$work/we
 
 # A simulator site whose app points at the service, installed with Atlassian's signed install;
 # a notification scheme for project BENCH only; a token and the two bodies for wrk.
-"$PYTHON" - "$MAILBRIDGE_TEST_JIRA_URL" "$base" "$site" "$client_key" "$secret" "$work" <<'PY'
+"$PYTHON" - "$MAILBRIDGE_TEST_JIRA_URL" "$base" "$site" "$client_key" "$secret" "$work" "${BENCH_DISTINCT_TOKENS:-8192}" <<'PY'
 import hashlib, json, sys, time, urllib.request
 import jwt  # PyJWT: a signer independent of ours
-jira, base, site, client_key, secret, work = sys.argv[1:]
+jira, base, site, client_key, secret, work, distinct = sys.argv[1:]
 def post(path, body):
     request = urllib.request.Request(jira + path, json.dumps(body).encode(), {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as answer:
@@ -107,6 +113,17 @@ for name, project in (("full", "BENCH"), ("drop", "OTHER")):
                   f'wrk.headers["X-Atlassian-Webhook-Identifier"] = "bench-{name}"\n')
 with open(f"{work}/nginx.lua", "w") as lua:
     lua.write(open(f"{work}/full.lua").read())
+# The drop body with a different token on each request, cycled (each token's exp differs).
+tokens = [jwt.encode({"iss": client_key, "iat": now, "exp": now + 900 + i, "qsh": qsh}, secret, algorithm="HS256")
+          for i in range(int(distinct))]
+drop_body = [line for line in open(f"{work}/drop.lua") if line.startswith("wrk.body")][0]
+with open(f"{work}/drop_distinct.lua", "w") as lua:
+    lua.write('wrk.method = "POST"\n' + drop_body)
+    lua.write("local tokens = {\n" + ",\n".join(json.dumps(t) for t in tokens) + "}\n")
+    lua.write("local count = #tokens\nlocal index = 0\n")
+    lua.write('request = function()\n  index = index % count + 1\n'
+              '  return wrk.format(nil, nil, {["Content-Type"] = "application/json", ["Authorization"] = "JWT " .. tokens[index],'
+              ' ["X-Atlassian-Webhook-Identifier"] = "bench-drop-distinct"}, nil)\nend\n')
 PY
 tenant="$(psql "$MAILBRIDGE_TEST_POSTGRES_URL" -Atc "SELECT tenant_id FROM tenants WHERE client_key = '$client_key'")"
 [[ -n $tenant ]] || die "the install did not record the tenant"
@@ -144,6 +161,8 @@ run nginx nginx "http://127.0.0.1:$nginx_port/webhooks/jira"
 run full full "$base/webhooks/jira"
 run drop drop "$base/webhooks/jira"
 run static static "$base/atlassian-connect.json"
+run nginx_distinct drop_distinct "http://127.0.0.1:$nginx_port/webhooks/jira"
+run drop_distinct drop_distinct "$base/webhooks/jira"
 run full_saturated full "$base/webhooks/jira" "$SATURATION_CONNECTIONS"
 
 rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$work/$1.out"; }
@@ -152,7 +171,7 @@ errors() { awk '/Non-2xx or 3xx responses:/ { n = $5 } /Socket errors:/ { n += 1
 percentile() {
   awk -v p="$2%" '$1 == p { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }; printf "%.2f", v }' "$work/$1.out"
 }
-for name in nginx full drop static full_saturated; do
+for name in nginx full drop static nginx_distinct drop_distinct full_saturated; do
   [[ $(errors "$name") == 0 ]] || die "$name: wrk saw non-2xx answers or socket errors (see above)"
 done
 # The service's own counters say which path each run took (wrk only sees 2xx).
@@ -171,7 +190,7 @@ echo "broker_storage=$(grep -o 'storage: [^ ]*' "$REPO/.stack/kafka/tansu.log" 2
 echo "producer_linger=${BENCH_LINGER:-1ms}"
 echo "webhook_accepted_total=$accepted"
 echo "webhook_dropped_total=$dropped"
-for name in nginx full drop static full_saturated; do
+for name in nginx full drop static nginx_distinct drop_distinct full_saturated; do
   echo "webhook_${name}_rps=$(rps "$name")"
   echo "webhook_${name}_p50_ms=$(percentile "$name" 50)"
   echo "webhook_${name}_p99_ms=$(percentile "$name" 99)"
@@ -180,3 +199,4 @@ echo "webhook_ratio_vs_nginx_full=$(ratio "$(rps full)" "$(rps nginx)")"
 echo "webhook_ratio_vs_nginx_drop=$(ratio "$(rps drop)" "$(rps nginx)")"
 echo "webhook_ratio_static_vs_nginx=$(ratio "$(rps static)" "$(rps nginx)")   # the HTTP layer's own ceiling"
 echo "webhook_ratio_vs_nginx_full_saturated=$(ratio "$(rps full_saturated)" "$(rps nginx)")"
+echo "webhook_ratio_vs_nginx_drop_distinct_tokens=$(ratio "$(rps drop_distinct)" "$(rps nginx_distinct)")"

@@ -24,7 +24,7 @@ actor SMTPSessionLimit {
         }
     }
 
-    /// How many sessions of `tenant` are open now (for tests and metrics).
+    /// How many sessions of `tenant` are open now (for tests).
     func openSessions(tenant: String) -> Int { open[tenant] ?? 0 }
 
     private func enter(tenant: String, limit: Int) async {

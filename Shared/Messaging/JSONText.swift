@@ -17,11 +17,13 @@ enum JSONText {
                 index = JSONWords.endOfPlainText(in: bytes, from: index)
                 guard index < bytes.count else { break }
                 let byte = bytes[index]
-                index += 1
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                let escaped = index - 1
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+                    index += 1
+                    continue
+                }
                 // Copy the run of plain bytes before it at once, then the escape.
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<escaped]))
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                index += 1
                 runStart = index
                 switch byte {
                 case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

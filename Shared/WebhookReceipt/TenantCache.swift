@@ -34,7 +34,8 @@ final class TenantCache: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// The tenant with `clientKey` and its shared secret; nil when no such tenant is installed.
+    /// The tenant with `clientKey`, its shared secret and signing key; nil when no such tenant is
+    /// installed.
     /// - Throws: when the database or the key store failed.
     func lookup(clientKey: String) async throws -> Entry? {
         let now = ContinuousClock.now

@@ -32,14 +32,8 @@ public struct HS256Key: Sendable {
     }
 
     /// HMAC-SHA256 of `message` under this key.
-    public func authenticationCode(for message: some Collection<UInt8>) -> [UInt8] {
-        let digest: SHA256Digest
-        if let direct = message.withContiguousStorageIfAvailable({ authenticationCode(bytes: UnsafeRawBufferPointer($0)) }) {
-            digest = direct
-        } else {
-            digest = Array(message).withUnsafeBytes { authenticationCode(bytes: $0) }
-        }
-        return digest.withUnsafeBytes { Array($0) }
+    public func authenticationCode(for message: [UInt8]) -> [UInt8] {
+        message.withUnsafeBytes { authenticationCode(bytes: $0) }.withUnsafeBytes { Array($0) }
     }
 
     /// Whether `signature` is HMAC-SHA256 of `message` under this key, compared in constant time

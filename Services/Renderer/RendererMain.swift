@@ -15,17 +15,7 @@ import Tenancy
 @main
 enum RendererMain {
     static func main() async {
-        let settings: RendererEnvironment
-        do {
-            settings = try RendererEnvironment.read()
-        } catch {
-            FileHandle.standardError.write(Data("mailbridge-renderer: configuration: \(error)\n".utf8))
-            exit(2)
-        }
-        MailbridgeLogging.bootstrap(level: settings.logLevel, hasher: settings.hasher)
-        let registry = MailbridgeMetrics.bootstrap()
-        let logger = Logger(label: "mailbridge-renderer")
-        do {
+        await ServiceMain.run("mailbridge-renderer", configuration: { try RendererEnvironment.read() }) { settings, registry, logger in
             let pool = PostgresPool(configuration: PostgresConfiguration(connectionString: settings.postgresURL, maximumConnections: 16), logger: logger)
             let keys = TenantKeyStore(pool: pool, keyEncryptionKeys: settings.keyEncryptionKeys, logger: logger)
             let cipher = TenantCipher(keys: keys)
@@ -62,9 +52,6 @@ enum RendererMain {
             }
             // Started in this order, stopped in reverse: the consumer drains before the producer flushes.
             try await ServiceRunner.run([pool, producer, health, purge, consumer], logger: logger)
-        } catch {
-            logger.critical("mailbridge-renderer stopped", metadata: ["error": "\(error)"])
-            exit(1)
         }
     }
 }

@@ -23,7 +23,7 @@ import Platform
 /// | `MAILBRIDGE_HEALTH_HOST`, `MAILBRIDGE_HEALTH_PORT` | `/healthz` `/readyz` `/metrics` | `127.0.0.1`, `9091` |
 /// | `MAILBRIDGE_OBJECT_STORE`… | see `ObjectStoreSettings` | a local directory |
 /// | `MAILBRIDGE_LOG_LEVEL` | | `info` |
-struct RendererEnvironment {
+struct RendererEnvironment: ServiceSettings {
     var postgresURL: String
     var kafkaBrokers: String
     var groupID: String

@@ -14,17 +14,7 @@ import Postgres
 @main
 enum SenderMain {
     static func main() async {
-        let settings: SenderSettings
-        do {
-            settings = try SenderSettings.fromEnvironment()
-        } catch {
-            FileHandle.standardError.write(Data("mailbridge-sender: configuration: \(error)\n".utf8))
-            exit(2)
-        }
-        MailbridgeLogging.bootstrap(level: settings.logLevel, hasher: settings.hasher)
-        let registry = MailbridgeMetrics.bootstrap()
-        let logger = Logger(label: "mailbridge-sender")
-        do {
+        await ServiceMain.run("mailbridge-sender", configuration: { try SenderSettings.fromEnvironment() }) { settings, registry, logger in
             // Up to four sends per tenant at once, each a few statements: more than the default eight connections.
             let database = PostgresConfiguration(connectionString: settings.postgresURL, maximumConnections: 16)
             let pool = PostgresPool(configuration: database, logger: logger)
@@ -71,9 +61,6 @@ enum SenderMain {
             // producer flushes and the pool closes.
             try await ServiceRunner.run(
                 [pool, liveness, producer, health, retention, capacityRetention, releaser, sender.announcer, consumer], logger: logger)
-        } catch {
-            logger.critical("mailbridge-sender stopped", metadata: ["error": "\(error)"])
-            exit(1)
         }
     }
 }

@@ -26,7 +26,7 @@ import Platform
 /// | `MAILBRIDGE_HEALTH_HOST`, `MAILBRIDGE_HEALTH_PORT` | `/healthz` `/readyz` `/metrics` | `127.0.0.1`, `9092` |
 /// | `MAILBRIDGE_OBJECT_STORE`… | see `ObjectStoreSettings` | a local directory |
 /// | `MAILBRIDGE_LOG_LEVEL` | | `info` |
-struct SenderSettings {
+struct SenderSettings: ServiceSettings {
     var postgresURL: String
     var kafkaBrokers: String
     var groupID: String

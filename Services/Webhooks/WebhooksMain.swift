@@ -16,17 +16,7 @@ import WebhookReceipt
 enum WebhooksMain {
     static func main() async {
         EventLoopConcurrency.install()
-        let settings: WebhooksSettings
-        do {
-            settings = try WebhooksSettings.fromEnvironment()
-        } catch {
-            FileHandle.standardError.write(Data("mailbridge-webhooks: configuration: \(error)\n".utf8))
-            exit(2)
-        }
-        MailbridgeLogging.bootstrap(level: settings.logLevel, hasher: settings.hasher)
-        let registry = MailbridgeMetrics.bootstrap()
-        let logger = Logger(label: "mailbridge-webhooks")
-        do {
+        await ServiceMain.run("mailbridge-webhooks", configuration: { try WebhooksSettings.fromEnvironment() }) { settings, registry, logger in
             let pool = PostgresPool(configuration: PostgresConfiguration(connectionString: settings.postgresURL), logger: logger)
             let keys = TenantKeyStore(pool: pool, keyEncryptionKeys: settings.keyEncryptionKeys, logger: logger)
             var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: settings.kafkaBrokers)
@@ -52,9 +42,6 @@ enum WebhooksMain {
                 registry: registry, logger: logger)
             // Started in this order, stopped in reverse: the HTTP server stops before the producer flushes.
             try await ServiceRunner.run([pool, producer, app.schemes, health, app.server], logger: logger)
-        } catch {
-            logger.critical("mailbridge-webhooks stopped", metadata: ["error": "\(error)"])
-            exit(1)
         }
     }
 }

@@ -21,7 +21,7 @@ import WebhookReceipt
 /// | `MAILBRIDGE_WEBHOOKS_MAX_BODY_BYTES`, `…_PRODUCE_DEADLINE`, `…_MAX_IN_FLIGHT`, `…_SCHEME_REFRESH` | limits | 1 MiB, 10 s, 512, 2 s |
 /// | `MAILBRIDGE_WEBHOOKS_KAFKA_LINGER` | how long the producer waits to batch records (`linger.ms`); each accepted webhook waits for it | 1 ms |
 /// | `MAILBRIDGE_LOG_LEVEL` | | `info` |
-struct WebhooksSettings {
+struct WebhooksSettings: ServiceSettings {
     var host: String
     var port: Int
     var healthHost: String

@@ -14,7 +14,7 @@ struct MailSenderConnectionLimitTests {
             var connection = scriptedConnection(tenant: fixture.tenant, port: server.port)
             connection.maximumConnections = limit
             try await SMTPConnectionStore(pool: fixture.pool, vault: fixture.vault).save(connection)
-            // Each mail's SMTP session takes 300 ms at DATA, so sessions overlap unless held back.
+            // Each mail's SMTP session takes 1.5 s at DATA, so sessions overlap unless held back.
             var recipients: [String] = []
             var requests: [OutboundMailRequest] = []
             for index in 0..<5 {

@@ -5,7 +5,7 @@ import TestSupport
 /// with the test process. Recipients steer it by their local part:
 /// - `refuse…@…`: `550 5.1.1` at `RCPT TO`;
 /// - `defer<N>-…@…`: `451 4.3.0` for the first N `RCPT TO`s of that address, then accepted;
-/// - `slow…@…`: accepted after 300 ms at `DATA` (sessions overlap).
+/// - `slow…@…`: accepted after 1.5 s at `DATA` (sessions overlap, even on a busy machine).
 /// Every accepted message is written to `<directory>/<recipient>/<n>.eml`; the most sessions
 /// open at once so far, to `<directory>/most-sessions`.
 final class ScriptedSMTPServer {
@@ -49,7 +49,7 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         if any(rcpt.split("@")[0].lower().startswith("slow") for rcpt in envelope.rcpt_tos):
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(1.5)
         for rcpt in envelope.rcpt_tos:
             folder = os.path.join(root, rcpt.lower())
             os.makedirs(folder, exist_ok=True)

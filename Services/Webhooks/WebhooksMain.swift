@@ -1,5 +1,4 @@
 import Encryption
-import Foundation
 import Jira
 import Kafka
 import Logging
